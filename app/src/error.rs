@@ -1,0 +1,191 @@
+//! The error every server function returns: a stable code for programs, a sentence for people.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, as a client can act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The request was malformed (missing or undecodable fields).
+    BadRequest,
+    BadRating,
+    /// The ticket was not issued by this site (tampered with or made up).
+    BadTicket,
+    /// The ticket was issued to somebody else.
+    ForeignTicket,
+    ExpiredTicket,
+    /// The browser did not send back the voter cookie.
+    CookiesRequired,
+    AlreadyRated,
+    /// The ticket names a picture that is not the one currently shown to this voter.
+    StaleTicket,
+    /// A request from another site tried to change something.
+    CrossSite,
+    /// The server is overloaded or its database is unreachable; trying again later may work.
+    Unavailable,
+    Internal,
+    /// The browser could not reach the server.
+    Network,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 12] = [
+        Self::BadRequest,
+        Self::BadRating,
+        Self::BadTicket,
+        Self::ForeignTicket,
+        Self::ExpiredTicket,
+        Self::CookiesRequired,
+        Self::AlreadyRated,
+        Self::StaleTicket,
+        Self::CrossSite,
+        Self::Unavailable,
+        Self::Internal,
+        Self::Network,
+    ];
+
+    /// The HTTP status this error is answered with.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::BadRequest | Self::BadRating | Self::BadTicket | Self::CookiesRequired => 400,
+            Self::ForeignTicket | Self::CrossSite => 403,
+            Self::AlreadyRated | Self::StaleTicket => 409,
+            Self::ExpiredTicket => 410,
+            Self::Unavailable | Self::Network => 503,
+            Self::Internal => 500,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::BadRating => "bad_rating",
+            Self::BadTicket => "bad_ticket",
+            Self::ForeignTicket => "foreign_ticket",
+            Self::ExpiredTicket => "expired_ticket",
+            Self::CookiesRequired => "cookies_required",
+            Self::AlreadyRated => "already_rated",
+            Self::StaleTicket => "stale_ticket",
+            Self::CrossSite => "cross_site",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+            Self::Network => "network",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
+    /// The sentence shown when nothing more specific is known.
+    pub fn default_message(self) -> &'static str {
+        match self {
+            Self::BadRequest => "That request was incomplete. Reload the page and try again.",
+            Self::BadRating => "Ratings go from 1 to 10.",
+            Self::BadTicket => {
+                "That vote didn't come from a picture we showed you, so it wasn't counted."
+            }
+            Self::ForeignTicket => {
+                "That picture was shown to someone else, so your vote wasn't counted."
+            }
+            Self::ExpiredTicket => {
+                "This page has been open too long. Here's a fresh one — your vote wasn't counted."
+            }
+            Self::CookiesRequired => {
+                "Voting needs cookies: please allow cookies for this site, then vote again."
+            }
+            Self::AlreadyRated => "You've already rated that picture — it counts once.",
+            Self::StaleTicket => {
+                "That picture isn't the one in front of you any more. Here's your current one."
+            }
+            Self::CrossSite => "That request came from another site, so it was refused.",
+            Self::Unavailable => {
+                "We couldn't save your vote just now. Nothing was lost — please try again."
+            }
+            Self::Internal => "Something went wrong on our side. Please try again.",
+            Self::Network => "We couldn't reach RateMyDerp. Check your connection and try again.",
+        }
+    }
+}
+
+/// An error answered to a client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self {
+            code,
+            message: code.default_message().to_owned(),
+        }
+    }
+
+    pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<ErrorCode> for AppError {
+    fn from(code: ErrorCode) -> Self {
+        Self::new(code)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let error = match value {
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                Self::with_message(
+                    ErrorCode::BadRequest,
+                    format!("That request was incomplete or malformed ({detail})."),
+                )
+            }
+            ServerFnErrorErr::Request(_) => Self::new(ErrorCode::Network),
+            _ => Self::new(ErrorCode::Internal),
+        };
+        // Framework-level failures (such as undecodable arguments) otherwise leave as 500s.
+        #[cfg(feature = "ssr")]
+        crate::server::respond_with_status(error.code);
+        error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_through_their_names() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_code(code.as_str()), Some(code));
+            let json = serde_json::to_string(&code).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+        assert_eq!(ErrorCode::from_code("nope"), None);
+    }
+
+    #[test]
+    fn client_mistakes_are_4xx_and_outages_5xx() {
+        for code in ErrorCode::ALL {
+            let status = code.status();
+            let client_side = !matches!(
+                code,
+                ErrorCode::Unavailable | ErrorCode::Internal | ErrorCode::Network
+            );
+            assert_eq!((400..500).contains(&status), client_side, "{code:?}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The picture being rated, and the crowd's verdict on the one rated before it.
+
+use crate::model::{Picture, Verdict};
+use leptos::prelude::*;
+
+/// The picture, as large as the viewport allows, painted with its placeholder colours until the
+/// image arrives. `children` are laid over its top edge.
+#[component]
+pub fn PictureFrame(picture: Picture, children: Children) -> impl IntoView {
+    view! {
+        <figure class="picture-frame">
+            <img
+                class="picture"
+                src=picture.src(640)
+                srcset=picture.srcset()
+                sizes="(max-width: 720px) 94vw, 640px"
+                width="960"
+                height="960"
+                alt=picture.title.clone()
+                style=picture.placeholder_css()
+                fetchpriority="high"
+            />
+            {children()}
+            <figcaption>
+                <h1 class="picture-title">{picture.title}</h1>
+            </figcaption>
+        </figure>
+    }
+}
+
+fn comparison(verdict: &Verdict) -> String {
+    let difference = f64::from(verdict.your_rating.get()) - verdict.average();
+    if verdict.vote_count <= 1 {
+        "You're the first to rate it.".to_owned()
+    } else if difference.abs() < 0.5 {
+        "Great minds derp alike.".to_owned()
+    } else if difference > 0.0 {
+        format!("You found it {difference:.1} derpier than the crowd did.")
+    } else {
+        format!(
+            "The crowd found it {:.1} derpier than you did.",
+            -difference
+        )
+    }
+}
+
+#[component]
+pub fn VerdictCard(verdict: Verdict) -> impl IntoView {
+    let aside = comparison(&verdict);
+    view! {
+        <section class="verdict" aria-label="Your last vote">
+            <img
+                class="verdict-thumb"
+                src=verdict.picture.src(320)
+                alt=""
+                width="48"
+                height="48"
+                style=verdict.picture.placeholder_css()
+            />
+            <div class="verdict-text">
+                <p class="verdict-line">
+                    "The crowd says "
+                    <strong>{verdict.crowd_summary()}</strong>
+                    " — you said "
+                    <strong>{verdict.your_rating.get()}</strong>
+                </p>
+                <p class="verdict-aside">{verdict.picture.title.clone()} " · " {aside}</p>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,105 @@
+//! Server-only code: compiled with the `ssr` feature, never into the browser bundle.
+
+pub mod picks;
+pub mod signing;
+pub mod ticket;
+pub mod views;
+pub mod vote;
+pub mod vote_writer;
+pub mod voter;
+
+use crate::error::{AppError, ErrorCode};
+use http::{StatusCode, header::ACCEPT, request::Parts};
+use leptos::prelude::{LeptosOptions, use_context};
+use leptos_axum::ResponseOptions;
+use signing::Signer;
+use sqlx::PgPool;
+use std::{error::Error, fmt, time::Duration};
+use vote_writer::VoteWriter;
+use voter::{CookiePolicy, Voter};
+
+/// Everything request handlers and server functions share. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub signer: Signer,
+    pub votes: VoteWriter,
+    pub cookies: CookiePolicy,
+    /// How long a revealed picture stays votable with the ticket it was shown with.
+    pub ticket_max_age: Duration,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Displays an error with all its causes: "a: b: c".
+pub struct ErrorChain<'a>(pub &'a (dyn Error + 'static));
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+/// The shared state and the voter behind the request a server function is answering.
+pub fn request_context() -> Result<(AppState, Voter), AppError> {
+    let state = use_context::<AppState>();
+    let voter = use_context::<Parts>().and_then(|parts| parts.extensions.get::<Voter>().copied());
+    match (state, voter) {
+        (Some(state), Some(voter)) => Ok((state, voter)),
+        (state, voter) => {
+            tracing::error!(
+                has_state = state.is_some(),
+                has_voter = voter.is_some(),
+                "server function called without its context; is the voter middleware in place?"
+            );
+            Err(AppError::new(ErrorCode::Internal))
+        }
+    }
+}
+
+/// Sets the status of the response being built for the current request.
+pub fn respond_with_status(code: ErrorCode) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(
+            StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+}
+
+/// Whether the current request is a plain HTML form post (the browser runs no JavaScript).
+fn is_plain_form_post() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// Finishes a server function's answer. Programs get the error's status code. A plain form
+/// post is sent back to the page it came from, with the problem named in the query string so
+/// that the page can explain it (after a success, the page shows the next picture).
+pub fn answer<T>(result: Result<T, AppError>, page: &str) -> Result<T, AppError> {
+    if is_plain_form_post() {
+        let location = match &result {
+            Ok(_) => page.to_owned(),
+            Err(error) => format!("{page}?problem={}", error.code.as_str()),
+        };
+        leptos_axum::redirect(&location);
+    } else if let Err(error) = &result {
+        respond_with_status(error.code);
+    }
+    result
+}

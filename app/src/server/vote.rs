@@ -1,0 +1,102 @@
+//! Casting a vote: check the rating and the ticket, hand the ballot to the writer, answer with
+//! the verdict and the next picture.
+
+use super::{
+    AppState, ErrorChain,
+    picks::random_point,
+    ticket::{Ticket, TicketError},
+    vote_writer::{Ballot, BallotOutcome, WriteError},
+    voter::{Voter, VoterId},
+};
+use crate::{
+    error::{AppError, ErrorCode},
+    model::{Rating, RatingError, SubmissionId, VoteView},
+};
+use std::time::SystemTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VoteError {
+    #[error(transparent)]
+    BadRating(#[from] RatingError),
+    #[error("refused ticket: {0}")]
+    Ticket(TicketError),
+    #[error("the browser sent no voter cookie")]
+    CookiesRequired,
+    #[error("the voter already rated this picture ({0})")]
+    AlreadyRated(Rating),
+    #[error("the ticket's picture is not the one in front of the voter")]
+    Stale,
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<VoteError> for AppError {
+    fn from(error: VoteError) -> Self {
+        match error {
+            VoteError::BadRating(e) => AppError::with_message(ErrorCode::BadRating, e.to_string()),
+            VoteError::Ticket(TicketError::Forged) => ErrorCode::BadTicket.into(),
+            VoteError::Ticket(TicketError::Foreign) => ErrorCode::ForeignTicket.into(),
+            VoteError::Ticket(TicketError::Expired) => ErrorCode::ExpiredTicket.into(),
+            VoteError::CookiesRequired => ErrorCode::CookiesRequired.into(),
+            VoteError::AlreadyRated(rating) => AppError::with_message(
+                ErrorCode::AlreadyRated,
+                format!("You've already rated that picture (you said {rating}) — it counts once."),
+            ),
+            VoteError::Stale => ErrorCode::StaleTicket.into(),
+            VoteError::Write(_) | VoteError::Database(_) => {
+                tracing::error!(error = %ErrorChain(&error), "vote not recorded");
+                ErrorCode::Unavailable.into()
+            }
+        }
+    }
+}
+
+pub async fn cast_vote(
+    state: &AppState,
+    voter: Voter,
+    ticket: &str,
+    rating: &str,
+) -> Result<VoteView, VoteError> {
+    let rating = Rating::parse(rating)?;
+    let now = SystemTime::now();
+    let ticket = Ticket::verify(&state.signer, ticket, voter.id, now, state.ticket_max_age)
+        .map_err(|error| match error {
+            // A ticket for "someone else" from a browser that sent no cookie: it is the cookie
+            // that is missing, and saying so is what helps.
+            TicketError::Foreign if !voter.cookie_was_sent => VoteError::CookiesRequired,
+            other => VoteError::Ticket(other),
+        })?;
+    let ballot = Ballot {
+        voter: voter.id,
+        submission: ticket.submission,
+        rating,
+        pick_point: random_point(),
+    };
+    match state.votes.submit(ballot).await? {
+        BallotOutcome::Recorded(row) => Ok(row.into_view(&state.signer, voter.id, now)),
+        BallotOutcome::Refused => Err(
+            match earlier_rating(state, voter.id, ticket.submission).await? {
+                Some(rating) => VoteError::AlreadyRated(rating),
+                None => VoteError::Stale,
+            },
+        ),
+    }
+}
+
+async fn earlier_rating(
+    state: &AppState,
+    voter: VoterId,
+    submission: SubmissionId,
+) -> Result<Option<Rating>, sqlx::Error> {
+    let rating: Option<i16> =
+        sqlx::query_scalar("SELECT rating FROM votes WHERE voter_id = $1 AND submission_id = $2")
+            .bind(voter)
+            .bind(submission)
+            .fetch_optional(&state.pool)
+            .await?;
+    Ok(rating
+        .and_then(|r| u8::try_from(r).ok())
+        .and_then(|r| Rating::new(r).ok()))
+}

@@ -1,0 +1,294 @@
+//! Configuration: built-in defaults, then a TOML file, then environment variables.
+//!
+//! Environment variables are named `RMD_<SECTION>__<KEY>`, for example `RMD_SERVER__PORT=8080`;
+//! `DATABASE_URL` is also read, as is conventional.
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+use std::{fmt, net::IpAddr, path::PathBuf, time::Duration};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub votes: VoteSettings,
+    pub site: SiteSettings,
+    /// Signs voter cookies and vote tickets. At least 32 bytes. When unset, a random key is
+    /// generated once and kept in `<data_dir>/secret.key`; set it explicitly when several
+    /// instances serve the same site.
+    pub secret_key: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: IpAddr,
+    /// 0 picks a free port (used by the tests).
+    pub port: u16,
+    /// Public address of the site, such as `https://ratemyderp.example`. When it is https,
+    /// cookies are marked `Secure`.
+    pub public_url: Option<String>,
+    pub request_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// A PostgreSQL server to use. When unset, the server runs its own cluster in `data_dir`.
+    pub url: Option<Secret>,
+    /// Where the embedded cluster, the generated secret key and other local state live.
+    pub data_dir: PathBuf,
+    /// Folder holding PostgreSQL's `initdb` and `postgres`; found automatically when unset.
+    pub pg_bin_dir: Option<PathBuf>,
+    pub max_connections: u32,
+    /// How many demo pictures to create on first start, when there are none.
+    pub demo_pictures: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoteSettings {
+    /// Most votes written in one database transaction.
+    pub max_batch: usize,
+    /// How long a revealed picture stays votable with the ticket it was shown with.
+    pub ticket_max_age_hours: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    /// Where cargo-leptos put the built site (`pkg/`, assets).
+    pub root: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            server: ServerSettings {
+                host: IpAddr::from([127, 0, 0, 1]),
+                port: 3000,
+                public_url: None,
+                request_timeout_secs: 15,
+            },
+            database: DatabaseSettings {
+                url: None,
+                data_dir: PathBuf::from(".data"),
+                pg_bin_dir: None,
+                max_connections: 16,
+                demo_pictures: 36,
+            },
+            votes: VoteSettings {
+                max_batch: 256,
+                ticket_max_age_hours: 24,
+            },
+            site: SiteSettings {
+                root: PathBuf::from("target/site"),
+            },
+            secret_key: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {}", describe(.0))]
+    Invalid(Box<figment::Error>),
+    #[error("configuration: {0}")]
+    Rule(String),
+}
+
+/// Each problem with the setting it concerns and where its value came from, such as
+/// "server.port: invalid type: found string "lots", expected u16 (from RMD_SERVER__PORT)".
+fn describe(error: &figment::Error) -> String {
+    error
+        .clone()
+        .into_iter()
+        .map(|problem| {
+            let key = problem.path.join(".");
+            let origin = match &problem.metadata {
+                Some(meta) if meta.name.contains("`RMD_`") => {
+                    let parts: Vec<String> =
+                        problem.path.iter().map(|p| p.to_uppercase()).collect();
+                    format!("RMD_{}", parts.join("__"))
+                }
+                Some(meta) => meta
+                    .source
+                    .as_ref()
+                    .map_or_else(|| meta.name.to_string(), ToString::to_string),
+                None => "the defaults".to_owned(),
+            };
+            if key.is_empty() {
+                format!("{} (from {origin})", problem.kind)
+            } else {
+                format!("{key}: {} (from {origin})", problem.kind)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Settings {
+    /// Reads the settings: defaults < `file` (when it exists) < environment.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(ConfigError::Rule(format!(
+                    "the configuration file {} does not exist",
+                    file.display()
+                )));
+            }
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        let settings: Settings = figment
+            // RMD_CONFIG names the file itself and is read by the command line.
+            .merge(
+                Env::prefixed("RMD_")
+                    .filter(|key| key != "config")
+                    .split("__"),
+            )
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database.url".into()),
+            )
+            .merge(
+                Env::raw()
+                    .only(&["LEPTOS_SITE_ROOT"])
+                    .map(|_| "site.root".into()),
+            )
+            .extract()
+            .map_err(|error| ConfigError::Invalid(Box::new(error)))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.server.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Rule(format!(
+                "server.public_url must start with http:// or https:// (it is {url:?})"
+            )));
+        }
+        if self.votes.max_batch == 0 || self.votes.max_batch > 4096 {
+            return Err(ConfigError::Rule(
+                "votes.max_batch must be from 1 to 4096".into(),
+            ));
+        }
+        if self.votes.ticket_max_age_hours == 0 {
+            return Err(ConfigError::Rule(
+                "votes.ticket_max_age_hours must be at least 1".into(),
+            ));
+        }
+        if self.database.max_connections < 2 {
+            return Err(ConfigError::Rule(
+                "database.max_connections must be at least 2".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn serves_https(&self) -> bool {
+        self.server
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+
+    pub fn ticket_max_age(&self) -> Duration {
+        Duration::from_secs(self.votes.ticket_max_age_hours * 3600)
+    }
+}
+
+/// A secret setting: never shown in logs or `Debug` output.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        Jail::expect_with(|jail| {
+            jail.create_file("rmd.toml", "[server]\nport = 4000\nhost = \"0.0.0.0\"")?;
+            jail.set_env("RMD_SERVER__PORT", "5000");
+            jail.set_env("DATABASE_URL", "postgres://db/rmd");
+            let settings = Settings::load(Some("rmd.toml".as_ref())).map_err(|e| e.to_string())?;
+            assert_eq!(settings.server.port, 5000);
+            assert_eq!(settings.server.host.to_string(), "0.0.0.0");
+            assert_eq!(
+                settings.database.url.as_ref().map(Secret::expose),
+                Some("postgres://db/rmd")
+            );
+            assert_eq!(settings.votes.max_batch, 256);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_names_the_setting_and_where_it_came_from() {
+        Jail::expect_with(|jail| {
+            jail.set_env("RMD_SERVER__PORT", "lots");
+            let error = Settings::load(None).map(|_| ()).unwrap_err().to_string();
+            assert!(error.contains("port"), "{error}");
+            assert!(error.contains("RMD_SERVER__PORT"), "{error}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            jail.set_env("RMD_SERVER__PUBLIC_URL", "ratemyderp.example");
+            let error = Settings::load(None).map(|_| ()).unwrap_err().to_string();
+            assert!(error.contains("public_url"), "{error}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            jail.set_env("RMD_SERVER__PROT", "1");
+            assert!(Settings::load(None).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error() {
+        let error = Settings::load(Some("/nonexistent/rmd.toml".as_ref()))
+            .map(|_| ())
+            .unwrap_err();
+        assert!(error.to_string().contains("does not exist"));
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        Jail::expect_with(|jail| {
+            jail.set_env("RMD_SECRET_KEY", "super-secret-value-that-is-long-enough!!");
+            jail.set_env("DATABASE_URL", "postgres://user:hunter2@db/rmd");
+            let settings = Settings::load(None).map_err(|e| e.to_string())?;
+            let printed = format!("{settings:?}");
+            assert!(!printed.contains("super-secret"), "{printed}");
+            assert!(!printed.contains("hunter2"), "{printed}");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,12 @@
+//! The RateMyDerp server: configuration, database start-up, routes and the command line.
+
+pub mod art;
+pub mod cli;
+pub mod config;
+pub mod database;
+pub mod embedded_pg;
+pub mod routes;
+pub mod secret_key;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

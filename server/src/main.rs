@@ -1,0 +1,99 @@
+use anyhow::Context as _;
+use clap::Parser as _;
+use server::{
+    cli::{Cli, Command, ServeArgs},
+    config::Settings,
+    database::{Database, Location},
+    seed,
+    startup::Application,
+    telemetry,
+};
+use std::{path::PathBuf, process::ExitCode};
+
+const DEFAULT_CONFIG_FILE: &str = "ratemyderp.toml";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // `{:#}` prints the whole chain of causes on one line.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config_file = cli.config.or_else(|| {
+        let default = PathBuf::from(DEFAULT_CONFIG_FILE);
+        default.exists().then_some(default)
+    });
+    let mut settings = Settings::load(config_file.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => {
+            if let Some(host) = args.host {
+                settings.server.host = host;
+            }
+            if let Some(port) = args.port {
+                settings.server.port = port;
+            }
+            let location = if args.ephemeral {
+                Location::Throwaway(
+                    std::env::temp_dir().join(format!("ratemyderp-{}", std::process::id())),
+                )
+            } else {
+                Location::Configured
+            };
+            let app = Application::build(&settings, location)
+                .await
+                .context("could not start")?;
+            tracing::info!("serving http://{}", app.local_addr()?);
+            app.run_until(shutdown_signal())
+                .await
+                .context("the server stopped with an error")?;
+        }
+        Command::Migrate => {
+            let database = Database::open(&settings.database, Location::Configured).await?;
+            tracing::info!("migrations applied");
+            database.close().await;
+        }
+        Command::Seed(args) => {
+            let database = Database::open(&settings.database, Location::Configured).await?;
+            let report = seed::add_demo_pictures(&database.pool, args.count).await;
+            database.close().await;
+            let report = report.context("could not add the demo pictures")?;
+            println!(
+                "added {} demo pictures (seeds {}–{}) in {:.1?}",
+                report.added,
+                report.first_seed,
+                report.first_seed + report.added - 1,
+                report.elapsed
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}

@@ -1,0 +1,141 @@
+//! The HTTP surface: pages and server functions, pictures, static files, health.
+
+mod media;
+mod voter;
+
+use app::{App, server::AppState, shell};
+use axum::{
+    Router,
+    body::Body,
+    extract::{DefaultBodyLimit, Request, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware::from_fn_with_state,
+    response::IntoResponse,
+    routing::{get, post},
+};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use std::{convert::Infallible, time::Duration};
+use tower::ServiceBuilder;
+use tower_http::{
+    CompressionLevel,
+    compression::{CompressionLayer, DefaultPredicate, Predicate, predicate::SizeAbove},
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+/// Server-function arguments are a ticket and a rating: a few hundred bytes.
+const SERVER_FN_BODY_LIMIT: usize = 16 * 1024;
+
+pub struct RouterSettings {
+    pub request_timeout: Duration,
+    pub https: bool,
+}
+
+pub fn router(state: AppState, settings: &RouterSettings) -> Router {
+    let shell_options = state.leptos_options.clone();
+    let app_shell = move || shell(shell_options.clone());
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+
+    // Pages and server functions know the voter and are never cached: they differ per voter.
+    let site = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            context.clone(),
+            app_shell.clone(),
+        )
+        .route("/api/{*fn_name}", post(server_function))
+        .layer(from_fn_with_state(state.clone(), voter::identify_voter))
+        .layer(DefaultBodyLimit::max(SERVER_FN_BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
+    // Built assets (`/pkg/…`, icons), precompressed where cargo-leptos wrote .br/.gz files;
+    // anything else is the app's "not found" page.
+    let render_not_found = leptos_axum::render_app_to_stream_with_context(context, app_shell);
+    let not_found = tower::service_fn(move |request: Request| {
+        let render = render_not_found.clone();
+        async move { Ok::<_, Infallible>(render(request).await) }
+    });
+    let static_files = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .service(
+            ServeDir::new(&*state.leptos_options.site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(not_found),
+        );
+
+    let security_headers = ServiceBuilder::new()
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+        ))
+        .layer(tower::util::option_layer(settings.https.then(|| {
+            header_layer(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")
+        })));
+
+    Router::new()
+        .merge(site)
+        .route("/media/{key}/{file}", get(media::picture))
+        .route("/healthz", get(health))
+        .fallback_service(static_files)
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    settings.request_timeout,
+                ))
+                // Small answers (a vote's JSON) are not worth compressing; pages are.
+                .layer(
+                    CompressionLayer::new()
+                        .quality(CompressionLevel::Fastest)
+                        .compress_when(DefaultPredicate::new().and(SizeAbove::new(1024))),
+                )
+                .layer(security_headers),
+        )
+        .with_state(state)
+}
+
+fn header_layer(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+async fn server_function(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+/// 200 when the database answers.
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&state.pool).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(error) => {
+            tracing::warn!(error = %app::server::ErrorChain(&error), "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Building and running the application.
+
+use crate::{
+    config::Settings,
+    database::{Database, DatabaseError, Location},
+    routes::{self, RouterSettings},
+    secret_key::{self, SecretKeyError},
+    seed,
+};
+use app::server::{
+    AppState,
+    signing::{SecretKey, Signer},
+    vote_writer::{VoteWriter, VoteWriterTask},
+    voter::CookiePolicy,
+};
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use rand::RngCore;
+use sqlx::PgPool;
+use std::{future::Future, io, net::SocketAddr, time::Duration};
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    SecretKey(#[from] SecretKeyError),
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    #[error("could not create the demo pictures")]
+    Seed(#[source] sqlx::Error),
+    #[error("could not listen on {addr}")]
+    Listen { addr: SocketAddr, source: io::Error },
+}
+
+/// A built application: bound to its port, connected to its database, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    database: Database,
+    vote_writer: VoteWriterTask,
+    pool: PgPool,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings, location: Location) -> Result<Self, StartupError> {
+        let key = match (&location, &settings.secret_key) {
+            // A throw-away instance keeps nothing, not even its key.
+            (Location::Throwaway(_), None) => {
+                let mut bytes = vec![0u8; 48];
+                rand::thread_rng().fill_bytes(&mut bytes);
+                SecretKey::new(bytes).map_err(SecretKeyError::from)?
+            }
+            _ => secret_key::load_or_create(settings)?,
+        };
+        let database = Database::open(&settings.database, location).await?;
+        let pool = database.pool.clone();
+        if let Some(report) = seed::seed_if_empty(&pool, settings.database.demo_pictures.into())
+            .await
+            .map_err(StartupError::Seed)?
+        {
+            tracing::info!(
+                pictures = report.added,
+                "created demo pictures for a new database"
+            );
+        }
+        let (votes, vote_writer) = VoteWriter::spawn(pool.clone(), settings.votes.max_batch);
+
+        let addr = SocketAddr::new(settings.server.host, settings.server.port);
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Listen { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| StartupError::Listen { addr, source })?;
+        let state = AppState {
+            leptos_options: leptos_options(settings, addr),
+            pool: pool.clone(),
+            signer: Signer::new(&key),
+            votes,
+            cookies: CookiePolicy {
+                secure: settings.serves_https(),
+            },
+            ticket_max_age: settings.ticket_max_age(),
+        };
+        let router = routes::router(
+            state,
+            &RouterSettings {
+                request_timeout: Duration::from_secs(settings.server.request_timeout_secs),
+                https: settings.serves_https(),
+            },
+        );
+        Ok(Self {
+            listener,
+            router,
+            database,
+            vote_writer,
+            pool,
+        })
+    }
+
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Serves until `shutdown` completes, then answers the requests in flight, writes the last
+    /// votes, and closes the database (stopping the embedded cluster).
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
+        let Self {
+            listener,
+            router,
+            database,
+            vote_writer,
+            pool,
+        } = self;
+        drop(pool);
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        vote_writer.finish().await;
+        database.close().await;
+        served
+    }
+}
+
+/// Leptos's own settings. Under `cargo leptos watch`, the environment asks for live reload.
+fn leptos_options(settings: &Settings, addr: SocketAddr) -> LeptosOptions {
+    let from_env = |name: &str| std::env::var(name).ok();
+    let mut options = LeptosOptions::builder()
+        .output_name("ratemyderp")
+        .site_root(settings.site.root.to_string_lossy())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    if let Some(env) = from_env("LEPTOS_ENV").and_then(|env| env.parse::<Env>().ok()) {
+        options.env = env;
+    }
+    if let Some(port) = from_env("LEPTOS_RELOAD_PORT").and_then(|port| port.parse().ok()) {
+        options.reload_port = port;
+    }
+    options
+}
