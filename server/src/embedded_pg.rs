@@ -334,6 +334,14 @@ impl EmbeddedPostgres {
             .log_statements(tracing::log::LevelFilter::Trace)
     }
 
+    /// A connection URL for `database` (the socket folder goes in the `host` parameter).
+    pub fn database_url(&self, database: &str) -> String {
+        format!(
+            "postgres://{CLUSTER_USER}@localhost:{SOCKET_PORT}/{database}?host={}",
+            self.socket_dir.display()
+        )
+    }
+
     /// Creates `name` unless it exists.
     pub async fn create_database(&self, name: &str) -> Result<(), EmbeddedPgError> {
         self.create_database_from(name, None).await

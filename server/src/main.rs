@@ -15,7 +15,7 @@ const DEFAULT_CONFIG_FILE: &str = "ratemyderp.toml";
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
+    telemetry::init(telemetry::SERVER_DEFAULT);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

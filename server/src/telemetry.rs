@@ -1,10 +1,13 @@
-//! Logs: human-readable lines on stderr, filtered by `RUST_LOG` (default: info).
+//! Logs: human-readable lines on stderr, filtered by `RUST_LOG`.
 
 use tracing_subscriber::{EnvFilter, fmt};
 
-pub fn init() {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+/// What the server logs unless `RUST_LOG` says otherwise.
+pub const SERVER_DEFAULT: &str = "info,sqlx=warn,tower_http=warn";
+
+/// Installs the subscriber; `default` applies when `RUST_LOG` is unset.
+pub fn init(default: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     // Fails only when a subscriber is already installed (tests), which is fine.
     let _ = fmt()
         .with_env_filter(filter)

@@ -1,0 +1,299 @@
+//! Test harness: one throw-away PostgreSQL cluster per test run, a fresh database per test
+//! (copied from a migrated template), and the real application on a free port.
+
+use app::{
+    model::SubmissionId,
+    server::{
+        signing::{SecretKey, Signer},
+        ticket::{Ticket, unix_seconds},
+        voter::{VoterId, open_voter_cookie},
+    },
+};
+use reqwest::{StatusCode, header};
+use server::{
+    config::{Secret, Settings},
+    database::{Location, MIGRATOR},
+    embedded_pg::{ClusterOptions, EmbeddedPostgres},
+    startup::Application,
+};
+use sqlx::PgPool;
+use std::{
+    sync::{
+        OnceLock,
+        atomic::{AtomicU32, Ordering},
+    },
+    time::{Duration, SystemTime},
+};
+use tokio::{sync::oneshot, task::JoinHandle};
+
+const TEMPLATE: &str = "rmd_template";
+const TEST_SECRET: &str = "integration-tests-only-secret-key-0123456789";
+
+struct TestCluster {
+    postgres: EmbeddedPostgres,
+}
+
+/// The cluster shared by this run's tests. It lives in its own runtime's thread so that no
+/// test's runtime owns it; it stops, and its folder is deleted, when the test process exits.
+fn cluster() -> &'static TestCluster {
+    static CLUSTER: OnceLock<TestCluster> = OnceLock::new();
+    CLUSTER.get_or_init(|| {
+        std::thread::spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the test cluster");
+            runtime.block_on(async {
+                let dir = std::env::temp_dir().join(format!("rmd-test-{}", std::process::id()));
+                let postgres = EmbeddedPostgres::start(&ClusterOptions {
+                    dir,
+                    bin_dir: None,
+                    throwaway: true,
+                })
+                .await
+                .expect("the test cluster starts");
+                postgres
+                    .create_database(TEMPLATE)
+                    .await
+                    .expect("the template database");
+                let pool = PgPool::connect(&postgres.database_url(TEMPLATE))
+                    .await
+                    .expect("connect");
+                MIGRATOR.run(&pool).await.expect("migrations apply");
+                pool.close().await;
+                TestCluster { postgres }
+            })
+        })
+        .join()
+        .expect("the test cluster thread")
+    })
+}
+
+/// A fresh, migrated database of its own for one test.
+async fn fresh_database() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let name = format!("test_{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    let cluster = cluster();
+    cluster
+        .postgres
+        .create_database_from(&name, Some(TEMPLATE))
+        .await
+        .expect("a fresh database");
+    cluster.postgres.database_url(&name)
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    pub pool: PgPool,
+    pub signer: Signer,
+    pub http: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// Starts the application with `demo_pictures` pictures to rate.
+pub async fn spawn_app(demo_pictures: u32) -> TestApp {
+    spawn_app_with(demo_pictures, |_| {}).await
+}
+
+pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    server::telemetry::init("warn");
+    let mut settings = Settings::default();
+    settings.server.port = 0;
+    let database_url = fresh_database().await;
+    settings.database.url = Some(Secret::new(database_url.clone()));
+    settings.database.demo_pictures = demo_pictures;
+    settings.secret_key = Some(Secret::new(TEST_SECRET));
+    settings.site.root = std::env::temp_dir().join("rmd-test-site");
+    adjust(&mut settings);
+    let app = Application::build(&settings, Location::Configured)
+        .await
+        .expect("the app builds");
+    let address = format!("http://{}", app.local_addr().expect("an address"));
+    let pool = app.pool().clone();
+    let (shutdown, stop) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stop.await;
+    }));
+    let key = SecretKey::new(TEST_SECRET.as_bytes()).expect("a long enough key");
+    TestApp {
+        address,
+        database_url,
+        pool,
+        signer: Signer::new(&key),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client"),
+        shutdown: Some(shutdown),
+        server: Some(server),
+    }
+}
+
+/// What the vote page showed.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub html: String,
+    pub ticket: Option<String>,
+}
+
+impl Page {
+    /// The title of the picture on the page.
+    pub fn picture_title(&self) -> Option<String> {
+        between(&self.html, "<h1 class=\"picture-title\">", "</h1>")
+    }
+
+    /// The image key of the picture on the page (unique, unlike titles).
+    pub fn image_key(&self) -> Option<String> {
+        between(&self.html, "<img src=\"/media/", "/")
+    }
+}
+
+fn between(text: &str, start: &str, end: &str) -> Option<String> {
+    let from = text.find(start)? + start.len();
+    let to = from + text[from..].find(end)?;
+    Some(text[from..to].to_owned())
+}
+
+/// One visitor with their own cookie jar (just the voter cookie).
+#[derive(Debug, Default, Clone)]
+pub struct Visitor {
+    pub cookie: Option<String>,
+}
+
+impl Visitor {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn remember(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            if let Some(pair) = value.to_str().ok().and_then(|v| v.split(';').next()) {
+                self.cookie = Some(pair.to_owned());
+            }
+        }
+    }
+
+    fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.cookie {
+            Some(cookie) => request.header(header::COOKIE, cookie),
+            None => request,
+        }
+    }
+
+    /// The voter id in this visitor's cookie.
+    pub fn voter_id(&self, app: &TestApp) -> VoterId {
+        let cookie = self.cookie.as_deref().expect("the visitor has a cookie");
+        let value = cookie.split_once('=').map(|(_, v)| v).expect("name=value");
+        open_voter_cookie(&app.signer, value).expect("a genuine cookie")
+    }
+
+    pub async fn open(&mut self, app: &TestApp, path: &str) -> Page {
+        let response = self
+            .with_cookie(app.http.get(format!("{}{path}", app.address)))
+            .send()
+            .await
+            .expect("the page answers");
+        self.remember(&response);
+        let status = response.status();
+        let html = response.text().await.expect("a body");
+        let ticket = between(&html, "name=\"ticket\" value=\"", "\"");
+        Page {
+            status,
+            html,
+            ticket,
+        }
+    }
+
+    /// Posts a vote as the hydrated page does (asking for JSON).
+    pub async fn vote(&mut self, app: &TestApp, ticket: &str, rating: &str) -> reqwest::Response {
+        self.post_vote(app, ticket, rating, "application/json")
+            .await
+    }
+
+    /// Posts a vote as a browser without JavaScript does (a plain form).
+    pub async fn vote_without_js(
+        &mut self,
+        app: &TestApp,
+        ticket: &str,
+        rating: &str,
+    ) -> reqwest::Response {
+        self.post_vote(app, ticket, rating, "text/html,application/xhtml+xml")
+            .await
+    }
+
+    async fn post_vote(
+        &mut self,
+        app: &TestApp,
+        ticket: &str,
+        rating: &str,
+        accept: &str,
+    ) -> reqwest::Response {
+        let response = self
+            .with_cookie(app.http.post(format!("{}/api/vote", app.address)))
+            .header(header::ACCEPT, accept)
+            .form(&[("ticket", ticket), ("rating", rating)])
+            .send()
+            .await
+            .expect("the vote answers");
+        self.remember(&response);
+        response
+    }
+}
+
+impl TestApp {
+    /// A genuine ticket, as the server would issue it.
+    pub fn mint_ticket(
+        &self,
+        voter: VoterId,
+        submission: SubmissionId,
+        issued: SystemTime,
+    ) -> String {
+        Ticket {
+            voter,
+            submission,
+            issued_at: unix_seconds(issued),
+        }
+        .seal(&self.signer)
+    }
+
+    pub async fn vote_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM votes")
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
+    }
+
+    pub async fn submission_ids(&self) -> Vec<SubmissionId> {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM submissions ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .expect("ids")
+            .into_iter()
+            .map(SubmissionId)
+            .collect()
+    }
+
+    /// Stops serving the way Ctrl-C does, and waits until the server has finished.
+    pub async fn shut_down(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let finished = tokio::time::timeout(Duration::from_secs(30), server).await;
+            assert!(
+                matches!(finished, Ok(Ok(Ok(())))),
+                "the server shuts down cleanly: {finished:?}"
+            );
+        }
+    }
+}
+
+/// The JSON body of an answer, with its status.
+pub async fn json(response: reqwest::Response) -> (StatusCode, serde_json::Value) {
+    let status = response.status();
+    let body = response.json().await.expect("a JSON body");
+    (status, body)
+}

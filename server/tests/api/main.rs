@@ -1,0 +1,8 @@
+//! Integration tests: the real application over HTTP, against a real PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+mod pages;
+mod tickets;
+mod vote_loop;
+mod writes;

@@ -1,0 +1,130 @@
+//! Votes under concurrency and at shutdown: every acknowledged vote is in the database.
+
+use crate::helpers::{Visitor, json, spawn_app};
+use reqwest::StatusCode;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_voters_all_get_counted_exactly() {
+    let app = spawn_app(40).await;
+    let voters = 32;
+    let rounds = 5;
+    let mut tasks = Vec::new();
+    let app = std::sync::Arc::new(app);
+    for _ in 0..voters {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut visitor = Visitor::new();
+            let mut ticket = visitor.open(&app, "/").await.ticket.unwrap();
+            for _ in 0..rounds {
+                let (status, body) = json(visitor.vote(&app, &ticket, "6").await).await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                ticket = body["current"]["ticket"].as_str().unwrap().to_owned();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(app.vote_count().await, voters * rounds);
+    let (tallied, cast): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT sum(vote_count)::int8 FROM submissions), (SELECT sum(votes_cast)::int8 FROM voters)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((tallied, cast), (voters * rounds, voters * rounds));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn shutting_down_loses_no_acknowledged_vote() {
+    let app = spawn_app(200).await;
+    let (address, http) = (app.address.clone(), app.http.clone());
+    let mut voters = Vec::new();
+    for _ in 0..24 {
+        let mut visitor = Visitor::new();
+        let ticket = visitor.open(&app, "/").await.ticket.unwrap();
+        let cookie = visitor.cookie.clone().unwrap();
+        let (address, http) = (address.clone(), http.clone());
+        // Vote as fast as possible until the server stops answering; keep what it acknowledged.
+        voters.push(tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            let mut ticket = ticket;
+            loop {
+                let sent = http
+                    .post(format!("{address}/api/vote"))
+                    .header("cookie", &cookie)
+                    .header("accept", "application/json")
+                    .form(&[("ticket", ticket.as_str()), ("rating", "4")])
+                    .send()
+                    .await;
+                let Ok(response) = sent else { break };
+                if response.status() != StatusCode::OK {
+                    break;
+                }
+                let Ok(body) = response.json::<serde_json::Value>().await else {
+                    break;
+                };
+                acknowledged.push(body["last"]["picture"]["id"].as_i64().unwrap());
+                match body["current"]["ticket"].as_str() {
+                    Some(next) => ticket = next.to_owned(),
+                    None => break,
+                }
+            }
+            (visitor, acknowledged)
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let signer = app.signer.clone();
+    let database_url = app.database_url.clone();
+    app.shut_down().await;
+    // Shutting down closed the app's pool: look at what reached the disk with a new connection.
+    let pool = sqlx::PgPool::connect(&database_url).await.unwrap();
+    let mut acknowledged = 0;
+    for voter in voters {
+        let (visitor, pictures) = voter.await.unwrap();
+        let cookie = visitor.cookie.unwrap();
+        let voter =
+            app::server::voter::open_voter_cookie(&signer, cookie.split_once('=').unwrap().1)
+                .unwrap();
+        for picture in pictures {
+            acknowledged += 1;
+            let stored: Option<i16> = sqlx::query_scalar(
+                "SELECT rating FROM votes WHERE voter_id = $1 AND submission_id = $2",
+            )
+            .bind(voter)
+            .bind(picture)
+            .fetch_optional(&pool)
+            .await
+            .unwrap();
+            assert_eq!(
+                stored,
+                Some(4),
+                "the acknowledged vote of {voter} on {picture} is stored"
+            );
+        }
+    }
+    assert!(
+        acknowledged > 24,
+        "the voters were voting when the server stopped ({acknowledged} votes)"
+    );
+}
+
+#[tokio::test]
+async fn bulk_seeding_continues_the_numbering_deterministically() {
+    let app = spawn_app(3).await;
+    let report = server::seed::add_demo_pictures(&app.pool, 25_000)
+        .await
+        .unwrap();
+    assert_eq!((report.added, report.first_seed), (25_000, 4));
+    let (count, highest): (i64, i64) =
+        sqlx::query_as("SELECT count(*), max(art_seed) FROM submissions")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((count, highest), (25_003, 25_003));
+    let title: String = sqlx::query_scalar("SELECT title FROM submissions WHERE art_seed = 4")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(title, server::art::title_for(4));
+}
