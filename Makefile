@@ -1,0 +1,50 @@
+# RateMyDerp. `make run` serves the site; `make test` runs every test. Both install what they need.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+BIN := $(TARGET_DIR)/release/ratemyderp
+# cargo-leptos writes the site here (site-root in Cargo.toml), wherever the target folder is.
+export LEPTOS_SITE_ROOT ?= target/site
+
+.DEFAULT_GOAL := help
+.PHONY: help setup setup-test build run test test-rust test-e2e lint bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## Install the build tools that are missing
+	@scripts/setup.sh build
+
+setup-test: ## Install the build and test tools that are missing
+	@scripts/setup.sh test
+
+build: setup ## Build the release site (server binary, WASM, CSS)
+	@echo "==> Building the release site"
+	cargo leptos build --release --precompress
+
+run: build ## Serve http://127.0.0.1:3000 with the embedded database in .data/
+	@echo "==> Serving http://127.0.0.1:3000 (Ctrl-C stops the server and its database)"
+	$(BIN) serve
+
+test: setup-test test-rust lint build test-e2e ## Set up and run every test (unit, integration, end-to-end)
+
+test-rust: ## Unit and integration tests (against a throw-away PostgreSQL)
+	@echo "==> Unit and integration tests"
+	cargo test --locked -p app --features ssr -p server
+
+lint: ## Formatting and clippy, warnings as errors
+	@echo "==> Formatting and lints"
+	cargo fmt --all --check
+	cargo clippy --locked -p app --features ssr -p server --all-targets -- -D warnings
+
+test-e2e: ## End-to-end tests in Chromium against the release build
+	@echo "==> End-to-end tests (Playwright, Chromium)"
+	cd end2end && RMD_BIN="$(abspath $(BIN))" npx playwright test
+
+bench: build ## Load benchmark: votes/s against pgbench on the same cluster (writes BENCHMARKS.md)
+	@scripts/bench.sh
+
+clean: ## Remove build output (keeps .data/, the local database)
+	cargo clean

@@ -1,0 +1,47 @@
+import { defineConfig, devices } from "@playwright/test";
+import path from "node:path";
+
+// The release build, started fresh for this run: a throw-away database with the 36 demo
+// pictures, deleted when the server stops.
+const port = Number(process.env.RMD_E2E_PORT ?? 3100);
+const bin = process.env.RMD_BIN ?? path.resolve(__dirname, "../target/release/ratemyderp");
+const baseURL = `http://127.0.0.1:${port}`;
+
+const chromium = {
+  // Debian's Chromium: Playwright's own browser downloads are not reachable here.
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
+    {
+      name: "phone",
+      use: { ...devices["Pixel 7"], launchOptions: chromium },
+      testMatch: /layout\.spec\.ts/,
+    },
+  ],
+  webServer: {
+    command: `"${bin}" serve --ephemeral --port ${port}`,
+    cwd: path.resolve(__dirname, ".."),
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: { LEPTOS_SITE_ROOT: "target/site", RUST_LOG: "warn" },
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,33 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** Opens the vote page and waits until it is hydrated (clicks no longer post the form). */
+export async function openHydrated(page: Page, path = "/"): Promise<void> {
+  await page.goto(path);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** The picture being rated (its alt text is its title; the verdict's thumbnail has none). */
+export function picture(page: Page): Locator {
+  return page.getByRole("main").getByRole("img");
+}
+
+export function verdict(page: Page): Locator {
+  return page.getByRole("region", { name: "Your last vote" });
+}
+
+export function rateButton(page: Page, rating: number): Locator {
+  return page.getByRole("button", { name: `Rate ${rating} out of 10` });
+}
+
+/** The image key of the picture being rated, from its address (/media/<key>/<width>.jpg). */
+export async function pictureKey(page: Page): Promise<string> {
+  const src = await picture(page).getAttribute("src");
+  const key = src?.split("/")[2];
+  expect(key, `picture src ${src}`).toBeTruthy();
+  return key as string;
+}
+
+/** Waits until the verdict is about the picture with `key`, i.e. the vote on it was counted. */
+export async function expectVerdictOn(page: Page, key: string): Promise<void> {
+  await expect(verdict(page).locator(`img[src*="${key}"]`)).toBeAttached();
+}

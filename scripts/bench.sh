@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Load benchmark, run by `make bench` after a release build. In one run, on one fresh durable
+# cluster (fsync and synchronous_commit on):
+#   1. 100,000 demo pictures; wrk drives CONCURRENCY anonymous voters through the vote loop
+#      against the release server; committed votes are counted in the database.
+#   2. pgbench runs a one-row INSERT script against the same cluster at the same concurrency.
+#   3. The cluster grows to 1,000,000 pictures and the next-picture query is timed for a voter
+#      who has rated 10,000 of them.
+# Results go to BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONCURRENCY=${BENCH_CONCURRENCY:-64}
+SECONDS_MEASURED=${BENCH_SECONDS:-30}
+WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-5}
+PORT=${BENCH_PORT:-3200}
+BIN=${BIN:-${CARGO_TARGET_DIR:-target}/release/ratemyderp}
+# Short, so the cluster's Unix socket path stays within the kernel's limit.
+DATA=${BENCH_DATA_DIR:-/tmp/ratemyderp-bench}
+OUT=BENCHMARKS.md
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+need() { command -v "$1" >/dev/null || { echo "Please install $1 ($2), then run this again." >&2; exit 1; }; }
+field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+[ -x "$BIN" ] || { echo "No release build at $BIN: run 'make build' first." >&2; exit 1; }
+if ! command -v wrk >/dev/null && [ "$(id -u)" -eq 0 ]; then
+  step "Installing wrk"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+need wrk "Debian: apt-get install wrk"
+PGBENCH=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -n1 || true)
+[ -n "$PGBENCH" ] || { echo "Please install pgbench (Debian: apt-get install postgresql-client)." >&2; exit 1; }
+PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n1)
+
+export RMD_DATABASE__DATA_DIR=$DATA RMD_DATABASE__DEMO_PICTURES=0 RUST_LOG=${RUST_LOG:-warn}
+SOCKET=$DATA/run
+sql() { "$PSQL" -h "$SOCKET" -U ratemyderp -d ratemyderp -Atqc "$1"; }
+
+step "Fresh durable cluster in $DATA with 100,000 pictures"
+rm -rf "$DATA"
+seed_100k=$("$BIN" seed --count 100000)
+echo "    $seed_100k"
+
+server_pid=
+stop_server() {
+  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=; fi
+}
+trap stop_server EXIT
+"$BIN" serve --port "$PORT" &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server did not start" >&2; exit 1; }
+
+step "Warm-up: ${WARMUP_SECONDS}s of voting"
+wrk -t "$CONCURRENCY" -c "$CONCURRENCY" -d "${WARMUP_SECONDS}s" -s scripts/bench/vote_loop.lua "http://127.0.0.1:$PORT" >/dev/null
+
+step "Vote loop: $CONCURRENCY voters for ${SECONDS_MEASURED}s"
+before=$(sql "SELECT count(*) FROM votes")
+started=$(date +%s.%N)
+wrk_out=$(wrk -t "$CONCURRENCY" -c "$CONCURRENCY" -d "${SECONDS_MEASURED}s" --timeout 10s -s scripts/bench/vote_loop.lua "http://127.0.0.1:$PORT")
+finished=$(date +%s.%N)
+after=$(sql "SELECT count(*) FROM votes")
+wrk_result=$(grep '^RESULT' <<<"$wrk_out")
+echo "    $wrk_result"
+committed=$((after - before))
+votes_per_s=$(awk -v n="$committed" -v a="$started" -v b="$finished" 'BEGIN { printf "%.0f", n / (b - a) }')
+p50_ms=$(awk -v us="$(field p50_us "$wrk_result")" 'BEGIN { printf "%.2f", us / 1000 }')
+p99_ms=$(awk -v us="$(field p99_us "$wrk_result")" 'BEGIN { printf "%.2f", us / 1000 }')
+refused=$(field refused "$wrk_result")
+socket_errors=$(field socket_errors "$wrk_result")
+echo "    committed $committed votes: $votes_per_s votes/s, p50 $p50_ms ms, p99 $p99_ms ms"
+
+step "pgbench: one-row INSERTs, $CONCURRENCY clients, ${SECONDS_MEASURED}s, same cluster"
+sql "DROP TABLE IF EXISTS bench_inserts; CREATE TABLE bench_inserts (id bigserial PRIMARY KEY, voter_id bigint NOT NULL, submission_id bigint NOT NULL, rating smallint NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+pg_out=$("$PGBENCH" -n -h "$SOCKET" -U ratemyderp -c "$CONCURRENCY" -j 2 -T "$SECONDS_MEASURED" -f scripts/bench/insert.sql ratemyderp 2>&1)
+pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$pg_out" | head -n1)
+pg_latency=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$pg_out")
+sql "DROP TABLE bench_inserts"
+ratio=$(awk -v v="$votes_per_s" -v p="$pg_tps" 'BEGIN { printf "%.2f", v / p }')
+echo "    pgbench $pg_tps inserts/s (average latency $pg_latency ms); ratio $ratio"
+stop_server
+
+step "Growing to 1,000,000 pictures"
+seed_900k=$("$BIN" seed --count 900000)
+echo "    $seed_900k"
+
+step "Next-picture query at 1,000,000 pictures, voter with 10,000 rated"
+pick_result=$(cargo run --quiet --release --locked --example pick_latency -p server -- --rated 10000 --picks 5000 | grep '^RESULT')
+echo "    $pick_result"
+pick_p50_ms=$(awk -v us="$(field p50_us "$pick_result")" 'BEGIN { printf "%.3f", us / 1000 }')
+pick_p99_ms=$(awk -v us="$(field p99_us "$pick_result")" 'BEGIN { printf "%.3f", us / 1000 }')
+random_ms=$(field random_order_median_ms "$pick_result")
+
+machine="$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -n1)), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr)"
+verdict_ratio=$(awk -v r="$ratio" 'BEGIN { print (r >= 1.0) ? "met" : "missed" }')
+verdict_p99=$(awk -v p="$p99_ms" 'BEGIN { print (p < 50) ? "met" : "missed" }')
+
+cat >"$OUT" <<EOF
+# Benchmarks
+
+Measured by \`make bench\` (\`scripts/bench.sh\`); every figure below comes from one run.
+
+- **Date:** $(date -u '+%Y-%m-%d %H:%M UTC')
+- **Machine:** $machine
+- **Build:** release (\`cargo leptos build --release\`), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes')
+- **Database:** the embedded PostgreSQL $("$PSQL" --version | awk '{print $3}') cluster, fsync and synchronous_commit on; server, load generator and database share the machine.
+
+## Vote loop against pgbench ($CONCURRENCY concurrent clients, ${SECONDS_MEASURED} s each, 100,000 pictures)
+
+wrk drives $CONCURRENCY anonymous voters, one connection each, through the full loop: \`GET /\`
+for a cookie and a ticket, then \`POST /api/vote\` with the ticket from each answer (each answer
+carries the verdict and the next picture). pgbench then runs a one-row \`INSERT\` per transaction
+on the same cluster at the same concurrency.
+
+| measure | value |
+|---|---|
+| committed votes/s (counted in the database) | **$votes_per_s** |
+| vote latency p50 / p99 | $p50_ms ms / **$p99_ms ms** (target < 50 ms: $verdict_p99) |
+| pgbench one-row inserts/s | $pg_tps (average latency $pg_latency ms) |
+| ratio votes/s ÷ inserts/s | **$ratio** (target ≥ 1.0: $verdict_ratio) |
+| refused votes, socket errors | $refused, $socket_errors |
+
+## Next-picture query at 1,000,000 pictures
+
+A voter who has rated 10,000 pictures; 5,000 picks timed one by one from the client (round trip
+over the Unix socket included).
+
+| measure | value |
+|---|---|
+| pick p50 / p99 | $pick_p50_ms ms / **$pick_p99_ms ms** |
+| \`ORDER BY random()\` over the same table (median of 3) | $random_ms ms |
+
+## Seeding
+
+- 100,000 pictures: $seed_100k
+- 900,000 more: $seed_900k
+EOF
+step "Wrote $OUT"
+rm -rf "$DATA"
