@@ -38,6 +38,7 @@ lint: ## Formatting and clippy, warnings as errors
 	@echo "==> Formatting and lints"
 	cargo fmt --all --check
 	cargo clippy --locked -p app --features ssr -p server --all-targets -- -D warnings
+	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 test-e2e: ## End-to-end tests in Chromium against the release build
 	@echo "==> End-to-end tests (Playwright, Chromium)"

@@ -1,6 +1,9 @@
 //! Server functions: called over HTTP by the hydrated page, directly while rendering on the server.
 
-use crate::{error::AppError, model::VoteView};
+use crate::{
+    error::AppError,
+    model::{VoteOutcome, VoteView},
+};
 use leptos::prelude::*;
 
 /// The picture in front of the voter (revealing one if there is none yet) and their last verdict.
@@ -12,20 +15,18 @@ pub async fn current_view() -> Result<VoteView, AppError> {
     };
     let (state, voter) = request_context()?;
     // Also runs while the page itself is rendered, so a failure sets the page's status.
-    views::current_view(&state.pool, &state.signer, voter.id)
-        .await
-        .map_err(|error| {
-            tracing::error!(error = %ErrorChain(&error), "could not load the voter's view");
-            respond_with_status(ErrorCode::Unavailable);
-            AppError::new(ErrorCode::Unavailable)
-        })
+    views::current_view(&state.pool, &state.signer, voter.id).await.map_err(|error| {
+        tracing::error!(error = %ErrorChain(&error), "could not load the voter's view");
+        respond_with_status(ErrorCode::Unavailable);
+        AppError::new(ErrorCode::Unavailable)
+    })
 }
 
-/// Rates the picture named by `ticket` and reveals the next one.
+/// Rates the picture named by `ticket`: answers with the crowd's tally and reveals the next one.
 ///
 /// `rating` is taken as text so that a bad value gets a message saying what is wrong with it.
 #[server(endpoint = "vote")]
-pub async fn cast_vote(ticket: String, rating: String) -> Result<VoteView, AppError> {
+pub async fn cast_vote(ticket: String, rating: String) -> Result<VoteOutcome, AppError> {
     use crate::server::{answer, request_context, vote};
     let outcome = async {
         let (state, voter) = request_context()?;

@@ -122,17 +122,11 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: ErrorCode) -> Self {
-        Self {
-            code,
-            message: code.default_message().to_owned(),
-        }
+        Self { code, message: code.default_message().to_owned() }
     }
 
     pub fn with_message(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 }
 
@@ -181,10 +175,8 @@ mod tests {
     fn client_mistakes_are_4xx_and_outages_5xx() {
         for code in ErrorCode::ALL {
             let status = code.status();
-            let client_side = !matches!(
-                code,
-                ErrorCode::Unavailable | ErrorCode::Internal | ErrorCode::Network
-            );
+            let client_side =
+                !matches!(code, ErrorCode::Unavailable | ErrorCode::Internal | ErrorCode::Network);
             assert_eq!((400..500).contains(&status), client_side, "{code:?}");
         }
     }

@@ -48,9 +48,7 @@ impl Rating {
             return Err(RatingError::Missing);
         }
         match trimmed.parse::<i64>() {
-            Ok(n) => u8::try_from(n)
-                .map_err(|_| RatingError::OutOfRange(n))
-                .and_then(Self::new),
+            Ok(n) => u8::try_from(n).map_err(|_| RatingError::OutOfRange(n)).and_then(Self::new),
             Err(_) => Err(RatingError::NotANumber(truncate_for_display(trimmed, 24))),
         }
     }
@@ -143,11 +141,7 @@ impl Picture {
     }
 
     pub fn srcset(&self) -> String {
-        IMAGE_WIDTHS
-            .iter()
-            .map(|w| format!("{} {w}w", self.src(*w)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        IMAGE_WIDTHS.iter().map(|w| format!("{} {w}w", self.src(*w))).collect::<Vec<_>>().join(", ")
     }
 
     /// CSS for the placeholder: the subject's colour as a soft blob on the backdrop.
@@ -166,33 +160,31 @@ pub struct Reveal {
     pub ticket: String,
 }
 
+/// The crowd's votes on one picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub vote_count: i64,
+    pub rating_sum: i64,
+}
+
+impl Tally {
+    pub fn average(&self) -> f64 {
+        if self.vote_count == 0 { 0.0 } else { self.rating_sum as f64 / self.vote_count as f64 }
+    }
+
+    /// "7.4 from 132 votes".
+    pub fn summary(&self) -> String {
+        let votes = if self.vote_count == 1 { "vote" } else { "votes" };
+        format!("{:.1} from {} {votes}", self.average(), self.vote_count)
+    }
+}
+
 /// How the crowd rated the picture a voter has just rated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub picture: Picture,
     pub your_rating: Rating,
-    pub vote_count: i64,
-    pub rating_sum: i64,
-}
-
-impl Verdict {
-    pub fn average(&self) -> f64 {
-        if self.vote_count == 0 {
-            0.0
-        } else {
-            self.rating_sum as f64 / self.vote_count as f64
-        }
-    }
-
-    /// "7.4 from 132 votes".
-    pub fn crowd_summary(&self) -> String {
-        let votes = if self.vote_count == 1 {
-            "vote"
-        } else {
-            "votes"
-        };
-        format!("{:.1} from {} {votes}", self.average(), self.vote_count)
-    }
+    pub tally: Tally,
 }
 
 /// Everything the vote page shows: the picture to rate (if any is left) and the verdict on the last one.
@@ -201,6 +193,32 @@ pub struct VoteView {
     pub current: Option<Reveal>,
     pub last: Option<Verdict>,
     pub votes_cast: i64,
+}
+
+/// The answer to a vote: the crowd's tally on the picture just rated, and the next picture.
+/// (The voter already has the picture they rated; it is not sent back.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteOutcome {
+    pub your_rating: Rating,
+    pub tally: Tally,
+    pub next: Option<Reveal>,
+    pub votes_cast: i64,
+}
+
+impl VoteView {
+    /// The view once the vote on the current picture has been counted.
+    pub fn after(&self, outcome: VoteOutcome) -> VoteView {
+        let rated = self.current.as_ref().map(|reveal| Verdict {
+            picture: reveal.picture.clone(),
+            your_rating: outcome.your_rating,
+            tally: outcome.tally,
+        });
+        VoteView {
+            current: outcome.next,
+            last: rated.or_else(|| self.last.clone()),
+            votes_cast: outcome.votes_cast,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -227,14 +245,8 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_number() {
         assert_eq!(Rating::parse(""), Err(RatingError::Missing));
-        assert_eq!(
-            Rating::parse("abc"),
-            Err(RatingError::NotANumber("abc".into()))
-        );
-        assert_eq!(
-            Rating::parse("7.5"),
-            Err(RatingError::NotANumber("7.5".into()))
-        );
+        assert_eq!(Rating::parse("abc"), Err(RatingError::NotANumber("abc".into())));
+        assert_eq!(Rating::parse("7.5"), Err(RatingError::NotANumber("7.5".into())));
         assert!(matches!(
             Rating::parse("99999999999999999999999"),
             Err(RatingError::NotANumber(_))
@@ -263,27 +275,42 @@ mod tests {
         assert!(serde_json::from_str::<Rating>("11").is_err());
     }
 
+    fn picture(id: i64) -> Picture {
+        Picture {
+            id: SubmissionId(id),
+            title: format!("Derp {id}"),
+            image_key: format!("k{id}"),
+            backdrop: Rgb(0),
+            subject: Rgb(0),
+        }
+    }
+
     #[test]
-    fn verdict_summarises_the_crowd() {
-        let verdict = Verdict {
-            picture: Picture {
-                id: SubmissionId(1),
-                title: "Blob".into(),
-                image_key: "k".into(),
-                backdrop: Rgb(0),
-                subject: Rgb(0),
-            },
-            your_rating: Rating(9),
-            vote_count: 132,
-            rating_sum: 977,
+    fn a_tally_summarises_the_crowd() {
+        assert_eq!(Tally { vote_count: 132, rating_sum: 977 }.summary(), "7.4 from 132 votes");
+        assert_eq!(Tally { vote_count: 1, rating_sum: 9 }.summary(), "9.0 from 1 vote");
+        assert_eq!(Tally { vote_count: 0, rating_sum: 0 }.average(), 0.0);
+    }
+
+    #[test]
+    fn after_a_vote_the_rated_picture_becomes_the_verdict() {
+        let view = VoteView {
+            current: Some(Reveal { picture: picture(1), ticket: "t1".into() }),
+            last: None,
+            votes_cast: 0,
         };
-        assert_eq!(verdict.crowd_summary(), "7.4 from 132 votes");
-        let single = Verdict {
-            vote_count: 1,
-            rating_sum: 9,
-            ..verdict.clone()
-        };
-        assert_eq!(single.crowd_summary(), "9.0 from 1 vote");
+        let tally = Tally { vote_count: 3, rating_sum: 20 };
+        let next = Some(Reveal { picture: picture(2), ticket: "t2".into() });
+        let outcome =
+            VoteOutcome { your_rating: Rating(8), tally, next: next.clone(), votes_cast: 1 };
+        let after = view.after(outcome);
+        assert_eq!(after.current, next);
+        assert_eq!(after.votes_cast, 1);
+        let verdict = after.last.unwrap();
+        assert_eq!(
+            (verdict.picture.id, verdict.your_rating, verdict.tally),
+            (SubmissionId(1), Rating(8), tally)
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 fn argument(name: &str, default: u32) -> anyhow::Result<u32> {
     let args: Vec<String> = std::env::args().collect();
     match args.iter().position(|a| a == name) {
-        Some(i) => args.get(i + 1).context("a value after the flag")?.parse().context(name.to_owned()),
+        Some(i) => {
+            args.get(i + 1).context("a value after the flag")?.parse().context(name.to_owned())
+        }
         None => Ok(default),
     }
 }
@@ -34,13 +36,17 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::load(None)?;
     let database = Database::open(&settings.database, Location::Configured).await?;
     let pool = &database.pool;
-    let pictures: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions WHERE retired_at IS NULL")
-        .fetch_one(pool)
-        .await?;
+    let pictures: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM submissions WHERE retired_at IS NULL")
+            .fetch_one(pool)
+            .await?;
 
     // A voter who has rated `rated` pictures spread over the whole table.
     let voter = VoterId(4_242_424_242);
-    sqlx::query("INSERT INTO voters (id) VALUES ($1) ON CONFLICT DO NOTHING").bind(voter).execute(pool).await?;
+    sqlx::query("INSERT INTO voters (id) VALUES ($1) ON CONFLICT DO NOTHING")
+        .bind(voter)
+        .execute(pool)
+        .await?;
     sqlx::query(
         "INSERT INTO votes (voter_id, submission_id, rating) \
          SELECT $1, id, 5 FROM submissions ORDER BY md5(id::text) LIMIT $2 ON CONFLICT DO NOTHING",

@@ -77,9 +77,6 @@ mod tests {
         assert!(Cli::try_parse_from(["ratemyderp", "seed", "--count", "0"]).is_err());
         assert!(Cli::try_parse_from(["ratemyderp", "seed", "--count", "lots"]).is_err());
         let cli = Cli::try_parse_from(["ratemyderp", "seed", "-n", "1000000"]).unwrap();
-        assert!(matches!(
-            cli.command,
-            Some(Command::Seed(SeedArgs { count: 1_000_000 }))
-        ));
+        assert!(matches!(cli.command, Some(Command::Seed(SeedArgs { count: 1_000_000 }))));
     }
 }

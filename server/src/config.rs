@@ -52,6 +52,8 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VoteSettings {
+    /// Batches written at the same time, each on a connection of its own.
+    pub writers: usize,
     /// Most votes written in one database transaction.
     pub max_batch: usize,
     /// How long a revealed picture stays votable with the ticket it was shown with.
@@ -81,13 +83,8 @@ impl Default for Settings {
                 max_connections: 16,
                 demo_pictures: 36,
             },
-            votes: VoteSettings {
-                max_batch: 256,
-                ticket_max_age_hours: 24,
-            },
-            site: SiteSettings {
-                root: PathBuf::from("target/site"),
-            },
+            votes: VoteSettings { writers: 2, max_batch: 256, ticket_max_age_hours: 24 },
+            site: SiteSettings { root: PathBuf::from("target/site") },
             secret_key: None,
         }
     }
@@ -115,10 +112,9 @@ fn describe(error: &figment::Error) -> String {
                         problem.path.iter().map(|p| p.to_uppercase()).collect();
                     format!("RMD_{}", parts.join("__"))
                 }
-                Some(meta) => meta
-                    .source
-                    .as_ref()
-                    .map_or_else(|| meta.name.to_string(), ToString::to_string),
+                Some(meta) => {
+                    meta.source.as_ref().map_or_else(|| meta.name.to_string(), ToString::to_string)
+                }
                 None => "the defaults".to_owned(),
             };
             if key.is_empty() {
@@ -146,21 +142,9 @@ impl Settings {
         }
         let settings: Settings = figment
             // RMD_CONFIG names the file itself and is read by the command line.
-            .merge(
-                Env::prefixed("RMD_")
-                    .filter(|key| key != "config")
-                    .split("__"),
-            )
-            .merge(
-                Env::raw()
-                    .only(&["DATABASE_URL"])
-                    .map(|_| "database.url".into()),
-            )
-            .merge(
-                Env::raw()
-                    .only(&["LEPTOS_SITE_ROOT"])
-                    .map(|_| "site.root".into()),
-            )
+            .merge(Env::prefixed("RMD_").filter(|key| key != "config").split("__"))
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+            .merge(Env::raw().only(&["LEPTOS_SITE_ROOT"]).map(|_| "site.root".into()))
             .extract()
             .map_err(|error| ConfigError::Invalid(Box::new(error)))?;
         settings.validate()?;
@@ -175,29 +159,28 @@ impl Settings {
                 "server.public_url must start with http:// or https:// (it is {url:?})"
             )));
         }
-        if self.votes.max_batch == 0 || self.votes.max_batch > 4096 {
+        if !(1..=32).contains(&self.votes.writers) {
+            return Err(ConfigError::Rule("votes.writers must be from 1 to 32".into()));
+        }
+        if self.votes.writers as u32 >= self.database.max_connections {
             return Err(ConfigError::Rule(
-                "votes.max_batch must be from 1 to 4096".into(),
+                "database.max_connections must exceed votes.writers, or pages could not load under load".into(),
             ));
+        }
+        if self.votes.max_batch == 0 || self.votes.max_batch > 4096 {
+            return Err(ConfigError::Rule("votes.max_batch must be from 1 to 4096".into()));
         }
         if self.votes.ticket_max_age_hours == 0 {
-            return Err(ConfigError::Rule(
-                "votes.ticket_max_age_hours must be at least 1".into(),
-            ));
+            return Err(ConfigError::Rule("votes.ticket_max_age_hours must be at least 1".into()));
         }
         if self.database.max_connections < 2 {
-            return Err(ConfigError::Rule(
-                "database.max_connections must be at least 2".into(),
-            ));
+            return Err(ConfigError::Rule("database.max_connections must be at least 2".into()));
         }
         Ok(())
     }
 
     pub fn serves_https(&self) -> bool {
-        self.server
-            .public_url
-            .as_deref()
-            .is_some_and(|url| url.starts_with("https://"))
+        self.server.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
     }
 
     pub fn ticket_max_age(&self) -> Duration {
@@ -227,6 +210,8 @@ impl fmt::Debug for Secret {
 }
 
 #[cfg(test)]
+// figment's `Jail` closures return its (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use figment::Jail;
@@ -273,9 +258,7 @@ mod tests {
 
     #[test]
     fn a_missing_config_file_is_an_error() {
-        let error = Settings::load(Some("/nonexistent/rmd.toml".as_ref()))
-            .map(|_| ())
-            .unwrap_err();
+        let error = Settings::load(Some("/nonexistent/rmd.toml".as_ref())).map(|_| ()).unwrap_err();
         assert!(error.to_string().contains("does not exist"));
     }
 

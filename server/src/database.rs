@@ -47,10 +47,9 @@ impl Database {
         location: Location,
     ) -> Result<Self, DatabaseError> {
         let (options, cluster) = match (&location, &settings.url) {
-            (Location::Configured, Some(url)) => (
-                PgConnectOptions::from_str(url.expose()).map_err(DatabaseError::BadUrl)?,
-                None,
-            ),
+            (Location::Configured, Some(url)) => {
+                (PgConnectOptions::from_str(url.expose()).map_err(DatabaseError::BadUrl)?, None)
+            }
             (Location::Configured, None) | (Location::Throwaway(_), _) => {
                 let (dir, throwaway) = match location {
                     Location::Throwaway(dir) => (dir, true),

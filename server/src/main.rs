@@ -47,13 +47,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 Location::Configured
             };
-            let app = Application::build(&settings, location)
-                .await
-                .context("could not start")?;
+            let app = Application::build(&settings, location).await.context("could not start")?;
             tracing::info!("serving http://{}", app.local_addr()?);
-            app.run_until(shutdown_signal())
-                .await
-                .context("the server stopped with an error")?;
+            app.run_until(shutdown_signal()).await.context("the server stopped with an error")?;
         }
         Command::Migrate => {
             let database = Database::open(&settings.database, Location::Configured).await?;

@@ -29,9 +29,8 @@ pub fn load_or_create(settings: &Settings) -> Result<SecretKey, SecretKeyError> 
     let path = settings.database.data_dir.join("secret.key");
     match fs::read_to_string(&path) {
         Ok(text) => {
-            let bytes = STANDARD
-                .decode(text.trim())
-                .map_err(|_| SecretKeyError::Corrupt(path.clone()))?;
+            let bytes =
+                STANDARD.decode(text.trim()).map_err(|_| SecretKeyError::Corrupt(path.clone()))?;
             Ok(SecretKey::new(bytes)?)
         }
         Err(error) if error.kind() == io::ErrorKind::NotFound => create(&path),
@@ -40,10 +39,7 @@ pub fn load_or_create(settings: &Settings) -> Result<SecretKey, SecretKeyError> 
 }
 
 fn create(path: &Path) -> Result<SecretKey, SecretKeyError> {
-    let file_error = |source| SecretKeyError::File {
-        path: path.to_owned(),
-        source,
-    };
+    let file_error = |source| SecretKeyError::File { path: path.to_owned(), source };
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(file_error)?;
     }

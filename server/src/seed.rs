@@ -36,10 +36,7 @@ pub async fn seed_if_empty(pool: &PgPool, count: u64) -> Result<Option<SeedRepor
 async fn add(pool: &PgPool, count: u64, only_if_empty: bool) -> Result<SeedReport, sqlx::Error> {
     let started = Instant::now();
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(SEED_LOCK)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SEED_LOCK).execute(&mut *tx).await?;
     let (any, highest): (bool, i64) = sqlx::query_as(
         "SELECT EXISTS (SELECT 1 FROM submissions), COALESCE(max(art_seed), 0) FROM submissions",
     )
@@ -47,11 +44,7 @@ async fn add(pool: &PgPool, count: u64, only_if_empty: bool) -> Result<SeedRepor
     .await?;
     let first_seed = u64::try_from(highest).unwrap_or(0) + 1;
     if only_if_empty && any {
-        return Ok(SeedReport {
-            added: 0,
-            first_seed,
-            elapsed: started.elapsed(),
-        });
+        return Ok(SeedReport { added: 0, first_seed, elapsed: started.elapsed() });
     }
     let end = first_seed + count;
     let mut next = first_seed;
@@ -76,11 +69,7 @@ async fn add(pool: &PgPool, count: u64, only_if_empty: bool) -> Result<SeedRepor
     if count >= CHUNK {
         sqlx::query("ANALYZE submissions").execute(pool).await?;
     }
-    Ok(SeedReport {
-        added: count,
-        first_seed,
-        elapsed: started.elapsed(),
-    })
+    Ok(SeedReport { added: count, first_seed, elapsed: started.elapsed() })
 }
 
 /// One line of COPY text: tab-separated, in the column order above.
@@ -91,8 +80,5 @@ fn write_row(out: &mut String, seed: u64) {
     let image_key: u128 = rand::thread_rng().r#gen();
     // Deterministic, so a seeded database picks the same way every time.
     let pick_key = SplitMix64::new(seed ^ 0x7069_636b).next_u64() as i64;
-    let _ = writeln!(
-        out,
-        "{title}\t{image_key:032x}\t{seed}\t{backdrop}\t{subject}\t{pick_key}"
-    );
+    let _ = writeln!(out, "{title}\t{image_key:032x}\t{seed}\t{backdrop}\t{subject}\t{pick_key}");
 }

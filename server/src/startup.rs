@@ -8,7 +8,7 @@ use crate::{
     seed,
 };
 use app::server::{
-    AppState,
+    AppState, Shared,
     signing::{SecretKey, Signer},
     vote_writer::{VoteWriter, VoteWriterTask},
     voter::CookiePolicy,
@@ -37,7 +37,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     database: Database,
-    vote_writer: VoteWriterTask,
+    vote_writers: VoteWriterTask,
     pool: PgPool,
 }
 
@@ -58,30 +58,24 @@ impl Application {
             .await
             .map_err(StartupError::Seed)?
         {
-            tracing::info!(
-                pictures = report.added,
-                "created demo pictures for a new database"
-            );
+            tracing::info!(pictures = report.added, "created demo pictures for a new database");
         }
-        let (votes, vote_writer) = VoteWriter::spawn(pool.clone(), settings.votes.max_batch);
+        let (votes, vote_writers) =
+            VoteWriter::spawn(pool.clone(), settings.votes.writers, settings.votes.max_batch);
 
         let addr = SocketAddr::new(settings.server.host, settings.server.port);
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| StartupError::Listen { addr, source })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| StartupError::Listen { addr, source })?;
-        let state = AppState {
+        let addr = listener.local_addr().map_err(|source| StartupError::Listen { addr, source })?;
+        let state = AppState::new(Shared {
             leptos_options: leptos_options(settings, addr),
             pool: pool.clone(),
             signer: Signer::new(&key),
             votes,
-            cookies: CookiePolicy {
-                secure: settings.serves_https(),
-            },
+            cookies: CookiePolicy { secure: settings.serves_https() },
             ticket_max_age: settings.ticket_max_age(),
-        };
+        });
         let router = routes::router(
             state,
             &RouterSettings {
@@ -89,13 +83,7 @@ impl Application {
                 https: settings.serves_https(),
             },
         );
-        Ok(Self {
-            listener,
-            router,
-            database,
-            vote_writer,
-            pool,
-        })
+        Ok(Self { listener, router, database, vote_writers, pool })
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -112,18 +100,10 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        let Self {
-            listener,
-            router,
-            database,
-            vote_writer,
-            pool,
-        } = self;
+        let Self { listener, router, database, vote_writers, pool } = self;
         drop(pool);
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await;
-        vote_writer.finish().await;
+        let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        vote_writers.finish().await;
         database.close().await;
         served
     }

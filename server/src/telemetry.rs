@@ -9,8 +9,5 @@ pub const SERVER_DEFAULT: &str = "info,sqlx=warn,tower_http=warn";
 pub fn init(default: &str) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     // Fails only when a subscriber is already installed (tests), which is fine.
-    let _ = fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }

@@ -10,17 +10,21 @@ pub mod voter;
 
 use crate::error::{AppError, ErrorCode};
 use http::{StatusCode, header::ACCEPT, request::Parts};
-use leptos::prelude::{LeptosOptions, use_context};
+use leptos::prelude::{LeptosOptions, use_context, with_context};
 use leptos_axum::ResponseOptions;
 use signing::Signer;
 use sqlx::PgPool;
-use std::{error::Error, fmt, time::Duration};
+use std::{error::Error, fmt, sync::Arc, time::Duration};
 use vote_writer::VoteWriter;
 use voter::{CookiePolicy, Voter};
 
-/// Everything request handlers and server functions share. Cheap to clone.
+/// Everything request handlers and server functions share. Cloned for every request, so it is
+/// one reference count.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+#[derive(Debug)]
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub signer: Signer,
@@ -28,6 +32,19 @@ pub struct AppState {
     pub cookies: CookiePolicy,
     /// How long a revealed picture stays votable with the ticket it was shown with.
     pub ticket_max_age: Duration,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -54,7 +71,9 @@ impl fmt::Display for ErrorChain<'_> {
 /// The shared state and the voter behind the request a server function is answering.
 pub fn request_context() -> Result<(AppState, Voter), AppError> {
     let state = use_context::<AppState>();
-    let voter = use_context::<Parts>().and_then(|parts| parts.extensions.get::<Voter>().copied());
+    // Read in place: cloning the request head would copy every header.
+    let voter =
+        with_context::<Parts, _>(|parts| parts.extensions.get::<Voter>().copied()).flatten();
     match (state, voter) {
         (Some(state), Some(voter)) => Ok((state, voter)),
         (state, voter) => {
@@ -79,13 +98,14 @@ pub fn respond_with_status(code: ErrorCode) {
 
 /// Whether the current request is a plain HTML form post (the browser runs no JavaScript).
 fn is_plain_form_post() -> bool {
-    use_context::<Parts>().is_some_and(|parts| {
+    with_context::<Parts, _>(|parts| {
         parts
             .headers
             .get(ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
     })
+    .unwrap_or(false)
 }
 
 /// Finishes a server function's answer. Programs get the error's status code. A plain form

@@ -27,10 +27,7 @@ impl SecretKey {
     pub fn new(bytes: impl Into<Vec<u8>>) -> Result<Self, SecretKeyTooShort> {
         let bytes = bytes.into();
         if bytes.len() < Self::MIN_LEN {
-            return Err(SecretKeyTooShort {
-                min: Self::MIN_LEN,
-                actual: bytes.len(),
-            });
+            return Err(SecretKeyTooShort { min: Self::MIN_LEN, actual: bytes.len() });
         }
         Ok(Self(bytes.into()))
     }
@@ -115,10 +112,7 @@ mod tests {
     fn opens_what_it_sealed() {
         let signer = signer(7);
         let token = signer.seal(Purpose::Ticket, b"hello");
-        assert_eq!(
-            signer.open(Purpose::Ticket, &token, 5).as_deref(),
-            Some(&b"hello"[..])
-        );
+        assert_eq!(signer.open(Purpose::Ticket, &token, 5).as_deref(), Some(&b"hello"[..]));
     }
 
     #[test]
@@ -130,10 +124,7 @@ mod tests {
         assert_eq!(signer.open(Purpose::Ticket, &token, 4), None);
         let mut bytes = URL_SAFE_NO_PAD.decode(&token).unwrap();
         bytes[0] ^= 1;
-        assert_eq!(
-            signer.open(Purpose::Ticket, &URL_SAFE_NO_PAD.encode(bytes), 5),
-            None
-        );
+        assert_eq!(signer.open(Purpose::Ticket, &URL_SAFE_NO_PAD.encode(bytes), 5), None);
         assert_eq!(signer.open(Purpose::Ticket, "not base64!", 5), None);
         assert_eq!(signer.open(Purpose::Ticket, &"A".repeat(10_000), 5), None);
     }

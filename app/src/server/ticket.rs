@@ -52,9 +52,8 @@ impl Ticket {
         now: SystemTime,
         max_age: Duration,
     ) -> Result<Ticket, TicketError> {
-        let payload = signer
-            .open(Purpose::Ticket, token, PAYLOAD_LEN)
-            .ok_or(TicketError::Forged)?;
+        let payload =
+            signer.open(Purpose::Ticket, token, PAYLOAD_LEN).ok_or(TicketError::Forged)?;
         if payload[0] != VERSION {
             return Err(TicketError::Forged);
         }
@@ -107,10 +106,7 @@ mod tests {
     fn a_fresh_ticket_verifies_for_its_voter() {
         let now = SystemTime::now();
         let sealed = ticket(now).seal(&signer());
-        assert_eq!(
-            Ticket::verify(&signer(), &sealed, VoterId(42), now, DAY),
-            Ok(ticket(now))
-        );
+        assert_eq!(Ticket::verify(&signer(), &sealed, VoterId(42), now, DAY), Ok(ticket(now)));
     }
 
     #[test]

@@ -6,31 +6,31 @@ use super::{
     ticket::{Ticket, unix_seconds},
     voter::VoterId,
 };
-use crate::model::{Picture, Rating, Reveal, Rgb, SubmissionId, Verdict, VoteView};
+use crate::model::{Picture, Rating, Reveal, Rgb, SubmissionId, Tally, Verdict, VoteView};
 use sqlx::PgPool;
 use std::time::SystemTime;
 
-/// A voter's state as one row: the columns are shared by the page query below and by the vote
-/// writer's batch statement, which answers each vote with the same shape.
+/// A voter's state as one row.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ViewRow {
-    pub votes_cast: i32,
-    pub current_id: Option<i64>,
-    pub current_title: Option<String>,
-    pub current_image_key: Option<String>,
-    pub current_backdrop: Option<i32>,
-    pub current_subject: Option<i32>,
-    pub last_rating: Option<i16>,
-    pub last_id: Option<i64>,
-    pub last_title: Option<String>,
-    pub last_image_key: Option<String>,
-    pub last_backdrop: Option<i32>,
-    pub last_subject: Option<i32>,
-    pub last_vote_count: Option<i64>,
-    pub last_rating_sum: Option<i64>,
+struct ViewRow {
+    votes_cast: i32,
+    current_id: Option<i64>,
+    current_title: Option<String>,
+    current_image_key: Option<String>,
+    current_backdrop: Option<i32>,
+    current_subject: Option<i32>,
+    last_rating: Option<i16>,
+    last_id: Option<i64>,
+    last_title: Option<String>,
+    last_image_key: Option<String>,
+    last_backdrop: Option<i32>,
+    last_subject: Option<i32>,
+    last_vote_count: Option<i64>,
+    last_rating_sum: Option<i64>,
 }
 
-fn picture(
+/// A picture from its columns, when they are all there (outer joins leave them NULL).
+pub(crate) fn picture(
     id: Option<i64>,
     title: Option<String>,
     image_key: Option<String>,
@@ -46,9 +46,19 @@ fn picture(
     })
 }
 
+/// The picture in front of `voter`, with a freshly issued ticket to rate it.
+pub(crate) fn reveal(picture: Picture, signer: &Signer, voter: VoterId, now: SystemTime) -> Reveal {
+    let ticket = Ticket { voter, submission: picture.id, issued_at: unix_seconds(now) };
+    Reveal { ticket: ticket.seal(signer), picture }
+}
+
+/// A rating as stored (a smallint the schema keeps within 1–10).
+pub(crate) fn stored_rating(rating: i16) -> Option<Rating> {
+    u8::try_from(rating).ok().and_then(|r| Rating::new(r).ok())
+}
+
 impl ViewRow {
-    /// The view, with a freshly issued ticket for the picture in front of the voter.
-    pub fn into_view(self, signer: &Signer, voter: VoterId, now: SystemTime) -> VoteView {
+    fn into_view(self, signer: &Signer, voter: VoterId, now: SystemTime) -> VoteView {
         let current = picture(
             self.current_id,
             self.current_title,
@@ -56,17 +66,7 @@ impl ViewRow {
             self.current_backdrop,
             self.current_subject,
         )
-        .map(|picture| {
-            let ticket = Ticket {
-                voter,
-                submission: picture.id,
-                issued_at: unix_seconds(now),
-            };
-            Reveal {
-                ticket: ticket.seal(signer),
-                picture,
-            }
-        });
+        .map(|picture| reveal(picture, signer, voter, now));
         let last_picture = picture(
             self.last_id,
             self.last_title,
@@ -74,51 +74,38 @@ impl ViewRow {
             self.last_backdrop,
             self.last_subject,
         );
-        let last = match (
-            last_picture,
-            self.last_rating,
-            self.last_vote_count,
-            self.last_rating_sum,
-        ) {
-            (Some(picture), Some(rating), Some(vote_count), Some(rating_sum)) => {
-                u8::try_from(rating)
-                    .ok()
-                    .and_then(|r| Rating::new(r).ok())
-                    .map(|your_rating| Verdict {
-                        picture,
-                        your_rating,
-                        vote_count,
-                        rating_sum,
-                    })
-            }
+        let last = match (last_picture, self.last_rating.and_then(stored_rating)) {
+            (Some(picture), Some(your_rating)) => Some(Verdict {
+                picture,
+                your_rating,
+                tally: Tally {
+                    vote_count: self.last_vote_count.unwrap_or(0),
+                    rating_sum: self.last_rating_sum.unwrap_or(0),
+                },
+            }),
             _ => None,
         };
-        VoteView {
-            current,
-            last,
-            votes_cast: self.votes_cast.into(),
-        }
+        VoteView { current, last, votes_cast: self.votes_cast.into() }
     }
 }
 
-/// Columns of [`ViewRow`] for the picture in front of the voter (`c`) and the last one they rated (`l`).
-pub(crate) const VIEW_COLUMNS: &str = "\
-    c.id AS current_id, c.title AS current_title, c.image_key AS current_image_key, \
-    c.backdrop_rgb AS current_backdrop, c.subject_rgb AS current_subject, \
-    l.id AS last_id, l.title AS last_title, l.image_key AS last_image_key, \
-    l.backdrop_rgb AS last_backdrop, l.subject_rgb AS last_subject, \
-    l.vote_count AS last_vote_count, l.rating_sum AS last_rating_sum";
+/// The picture in front of the voter (`c`; a retired one no longer counts) and the last one
+/// they rated (`l`), with its tally (`t`).
+const VIEW_SQL: &str = "\
+    SELECT v.votes_cast, v.last_rating, \
+           c.id AS current_id, c.title AS current_title, c.image_key AS current_image_key, \
+           c.backdrop_rgb AS current_backdrop, c.subject_rgb AS current_subject, \
+           l.id AS last_id, l.title AS last_title, l.image_key AS last_image_key, \
+           l.backdrop_rgb AS last_backdrop, l.subject_rgb AS last_subject, \
+           t.vote_count AS last_vote_count, t.rating_sum AS last_rating_sum \
+    FROM voters v \
+    LEFT JOIN submissions c ON c.id = v.current_submission_id AND c.retired_at IS NULL \
+    LEFT JOIN submissions l ON l.id = v.last_submission_id \
+    LEFT JOIN tallies t ON t.submission_id = v.last_submission_id \
+    WHERE v.id = $1";
 
 async fn fetch_view_row(pool: &PgPool, voter: VoterId) -> Result<Option<ViewRow>, sqlx::Error> {
-    // A retired picture no longer counts as being in front of the voter.
-    let sql = format!(
-        "SELECT v.votes_cast, v.last_rating, {VIEW_COLUMNS} \
-         FROM voters v \
-         LEFT JOIN submissions c ON c.id = v.current_submission_id AND c.retired_at IS NULL \
-         LEFT JOIN submissions l ON l.id = v.last_submission_id \
-         WHERE v.id = $1"
-    );
-    sqlx::query_as(&sql).bind(voter).fetch_optional(pool).await
+    sqlx::query_as(VIEW_SQL).bind(voter).fetch_optional(pool).await
 }
 
 /// The voter's view. Showing the page reveals a picture only when none is in front of the voter
@@ -157,9 +144,7 @@ pub async fn current_view(
             .bind(pick)
             .execute(pool)
             .await?;
-            fetch_view_row(pool, voter)
-                .await?
-                .ok_or(sqlx::Error::RowNotFound)?
+            fetch_view_row(pool, voter).await?.ok_or(sqlx::Error::RowNotFound)?
         }
     };
     Ok(row.into_view(signer, voter, now))

@@ -5,12 +5,13 @@ use super::{
     AppState, ErrorChain,
     picks::random_point,
     ticket::{Ticket, TicketError},
-    vote_writer::{Ballot, BallotOutcome, WriteError},
+    views::{picture, reveal, stored_rating},
+    vote_writer::{Ballot, BallotOutcome, RecordedVote, WriteError},
     voter::{Voter, VoterId},
 };
 use crate::{
     error::{AppError, ErrorCode},
-    model::{Rating, RatingError, SubmissionId, VoteView},
+    model::{Rating, RatingError, SubmissionId, Tally, VoteOutcome},
 };
 use std::time::SystemTime;
 
@@ -58,7 +59,7 @@ pub async fn cast_vote(
     voter: Voter,
     ticket: &str,
     rating: &str,
-) -> Result<VoteView, VoteError> {
+) -> Result<VoteOutcome, VoteError> {
     let rating = Rating::parse(rating)?;
     let now = SystemTime::now();
     let ticket = Ticket::verify(&state.signer, ticket, voter.id, now, state.ticket_max_age)
@@ -75,13 +76,36 @@ pub async fn cast_vote(
         pick_point: random_point(),
     };
     match state.votes.submit(ballot).await? {
-        BallotOutcome::Recorded(row) => Ok(row.into_view(&state.signer, voter.id, now)),
-        BallotOutcome::Refused => Err(
-            match earlier_rating(state, voter.id, ticket.submission).await? {
+        BallotOutcome::Recorded(vote) => Ok(outcome(*vote, rating, state, voter.id, now)),
+        BallotOutcome::Refused => {
+            Err(match earlier_rating(state, voter.id, ticket.submission).await? {
                 Some(rating) => VoteError::AlreadyRated(rating),
                 None => VoteError::Stale,
-            },
-        ),
+            })
+        }
+    }
+}
+
+fn outcome(
+    vote: RecordedVote,
+    your_rating: Rating,
+    state: &AppState,
+    voter: VoterId,
+    now: SystemTime,
+) -> VoteOutcome {
+    let next = picture(
+        vote.next_id,
+        vote.next_title,
+        vote.next_image_key,
+        vote.next_backdrop,
+        vote.next_subject,
+    )
+    .map(|picture| reveal(picture, &state.signer, voter, now));
+    VoteOutcome {
+        your_rating,
+        tally: Tally { vote_count: vote.vote_count, rating_sum: vote.rating_sum },
+        next,
+        votes_cast: vote.votes_cast.into(),
     }
 }
 
@@ -96,7 +120,5 @@ async fn earlier_rating(
             .bind(submission)
             .fetch_optional(&state.pool)
             .await?;
-    Ok(rating
-        .and_then(|r| u8::try_from(r).ok())
-        .and_then(|r| Rating::new(r).ok()))
+    Ok(rating.and_then(stored_rating))
 }

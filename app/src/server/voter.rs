@@ -61,11 +61,7 @@ pub struct CookiePolicy {
 
 impl CookiePolicy {
     pub fn voter_cookie_name(self) -> &'static str {
-        if self.secure {
-            "__Host-rmd_voter"
-        } else {
-            "rmd_voter"
-        }
+        if self.secure { "__Host-rmd_voter" } else { "rmd_voter" }
     }
 
     /// A `Set-Cookie` value for the voter cookie, valid for a year.
@@ -118,10 +114,7 @@ mod tests {
     #[test]
     fn cookie_attributes_follow_the_scheme() {
         let plain = CookiePolicy { secure: false }.voter_set_cookie("v");
-        assert_eq!(
-            plain,
-            "rmd_voter=v; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
-        );
+        assert_eq!(plain, "rmd_voter=v; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax");
         let secure = CookiePolicy { secure: true }.voter_set_cookie("v");
         assert!(secure.starts_with("__Host-rmd_voter=v;"));
         assert!(secure.ends_with("; Secure"));
@@ -130,10 +123,7 @@ mod tests {
     #[test]
     fn finds_the_cookie_among_others() {
         let policy = CookiePolicy { secure: false };
-        assert_eq!(
-            policy.find_voter_cookie("a=1; rmd_voter=xyz; b=2"),
-            Some("xyz")
-        );
+        assert_eq!(policy.find_voter_cookie("a=1; rmd_voter=xyz; b=2"), Some("xyz"));
         assert_eq!(policy.find_voter_cookie("xrmd_voter=1"), None);
         assert_eq!(policy.find_voter_cookie(""), None);
     }

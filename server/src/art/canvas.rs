@@ -12,11 +12,7 @@ pub struct Colour {
 impl Colour {
     pub fn from_rgb(rgb: u32) -> Self {
         let channel = |shift: u32| ((rgb >> shift) & 0xff) as f32 / 255.0;
-        Self {
-            r: channel(16),
-            g: channel(8),
-            b: channel(0),
-        }
+        Self { r: channel(16), g: channel(8), b: channel(0) }
     }
 
     pub fn to_rgb(self) -> u32 {
@@ -32,16 +28,8 @@ impl Colour {
         }
     }
 
-    pub const WHITE: Colour = Colour {
-        r: 1.0,
-        g: 1.0,
-        b: 1.0,
-    };
-    pub const INK: Colour = Colour {
-        r: 0.09,
-        g: 0.07,
-        b: 0.08,
-    };
+    pub const WHITE: Colour = Colour { r: 1.0, g: 1.0, b: 1.0 };
+    pub const INK: Colour = Colour { r: 0.09, g: 0.07, b: 0.08 };
 }
 
 /// A point in unit space.
@@ -66,11 +54,7 @@ pub fn ellipse(p: Pt, c: Pt, rx: f32, ry: f32, angle: f32) -> f32 {
     let y = -dx * sin + dy * cos;
     let k0 = ((x / rx).powi(2) + (y / ry).powi(2)).sqrt();
     let k1 = ((x / (rx * rx)).powi(2) + (y / (ry * ry)).powi(2)).sqrt();
-    if k1 == 0.0 {
-        -rx.min(ry)
-    } else {
-        k0 * (k0 - 1.0) / k1
-    }
+    if k1 == 0.0 { -rx.min(ry) } else { k0 * (k0 - 1.0) / k1 }
 }
 
 /// Distance from `p` to the segment `a`–`b`, minus `radius`: a capsule.
@@ -78,11 +62,7 @@ pub fn capsule(p: Pt, a: Pt, b: Pt, radius: f32) -> f32 {
     let (abx, aby) = (b.x - a.x, b.y - a.y);
     let (apx, apy) = (p.x - a.x, p.y - a.y);
     let len2 = abx * abx + aby * aby;
-    let t = if len2 == 0.0 {
-        0.0
-    } else {
-        ((apx * abx + apy * aby) / len2).clamp(0.0, 1.0)
-    };
+    let t = if len2 == 0.0 { 0.0 } else { ((apx * abx + apy * aby) / len2).clamp(0.0, 1.0) };
     let (dx, dy) = (apx - abx * t, apy - aby * t);
     (dx * dx + dy * dy).sqrt() - radius
 }
@@ -135,10 +115,7 @@ pub struct Canvas {
 
 impl Canvas {
     pub fn new(size: usize) -> Self {
-        Self {
-            size,
-            pixels: vec![Colour::WHITE; size * size],
-        }
+        Self { size, pixels: vec![Colour::WHITE; size * size] }
     }
 
     /// Fills the canvas with a vertical gradient.

@@ -76,26 +76,15 @@ impl Creature {
         let fur = Colour::from_rgb(FURS[rng.below(FURS.len())]);
         let belly = fur.mix(Colour::WHITE, 0.55);
         let head_centre = pt(0.5 + rng.range(-0.04, 0.04), 0.40 + rng.range(-0.03, 0.03));
-        let head = (
-            head_centre,
-            rng.range(0.19, 0.25),
-            rng.range(0.16, 0.21),
-            rng.range(-0.18, 0.18),
-        );
-        let body = (
-            pt(0.5 + rng.range(-0.02, 0.02), 0.71),
-            rng.range(0.26, 0.36),
-            rng.range(0.19, 0.25),
-        );
+        let head =
+            (head_centre, rng.range(0.19, 0.25), rng.range(0.16, 0.21), rng.range(-0.18, 0.18));
+        let body =
+            (pt(0.5 + rng.range(-0.02, 0.02), 0.71), rng.range(0.26, 0.36), rng.range(0.19, 0.25));
         let ears = [Ears::Pointy, Ears::Floppy, Ears::Round][rng.below(3)];
         // Mismatched eyes are the heart of a derp.
         let big = rng.range(0.055, 0.085);
         let small = big * rng.range(0.55, 0.95);
-        let (left_r, right_r) = if rng.chance(0.5) {
-            (big, small)
-        } else {
-            (small, big)
-        };
+        let (left_r, right_r) = if rng.chance(0.5) { (big, small) } else { (small, big) };
         let eye_y = head_centre.y - head.2 * rng.range(0.05, 0.25);
         let spread = head.1 * rng.range(0.38, 0.5);
         let gaze = |rng: &mut SplitMix64| (rng.range(0.0, 2.0 * PI), rng.range(0.3, 0.75));
@@ -121,13 +110,8 @@ impl Creature {
         if rng.chance(0.35) {
             eyes[rng.below(2)].lid = rng.range(0.3, 0.6);
         }
-        let mouth = [
-            Mouth::Tongue,
-            Mouth::Tongue,
-            Mouth::BuckTeeth,
-            Mouth::Gape,
-            Mouth::Wobbly,
-        ][rng.below(5)];
+        let mouth = [Mouth::Tongue, Mouth::Tongue, Mouth::BuckTeeth, Mouth::Gape, Mouth::Wobbly]
+            [rng.below(5)];
         let spot_count = if rng.chance(0.4) { 2 + rng.below(4) } else { 0 };
         let spots = (0..spot_count)
             .map(|_| {
@@ -160,10 +144,7 @@ impl Creature {
 
     /// The colours of the placeholder shown before the image loads: backdrop and fur.
     pub fn placeholder(&self) -> (u32, u32) {
-        (
-            self.backdrop.0.mix(self.backdrop.1, 0.5).to_rgb(),
-            self.fur.to_rgb(),
-        )
+        (self.backdrop.0.mix(self.backdrop.1, 0.5).to_rgb(), self.fur.to_rgb())
     }
 
     fn outline(&self) -> Colour {
@@ -201,23 +182,15 @@ impl Creature {
         let (c, rx, ry) = self.body;
         let outline = self.outline();
         let (min, max) = (pt(c.x - rx, c.y - ry), pt(c.x + rx, c.y + ry));
-        canvas.paint(min, max, outline, 1.0, |p| {
-            ellipse(p, c, rx + 0.006, ry + 0.006, 0.0)
-        });
+        canvas.paint(min, max, outline, 1.0, |p| ellipse(p, c, rx + 0.006, ry + 0.006, 0.0));
         canvas.paint(min, max, self.fur, 1.0, |p| ellipse(p, c, rx, ry, 0.0));
         let belly_c = pt(c.x, c.y + ry * 0.2);
-        canvas.paint(min, max, self.belly, 1.0, |p| {
-            ellipse(p, belly_c, rx * 0.55, ry * 0.65, 0.0)
-        });
+        canvas.paint(min, max, self.belly, 1.0, |p| ellipse(p, belly_c, rx * 0.55, ry * 0.65, 0.0));
         let spot_colour = self.fur.mix(Colour::INK, 0.3);
         for &(at, r) in &self.spots {
-            canvas.paint(
-                pt(at.x - r, at.y - r),
-                pt(at.x + r, at.y + r),
-                spot_colour,
-                1.0,
-                |p| ellipse(p, at, r, r * 0.8, 0.4).max(ellipse(p, c, rx, ry, 0.0)),
-            );
+            canvas.paint(pt(at.x - r, at.y - r), pt(at.x + r, at.y + r), spot_colour, 1.0, |p| {
+                ellipse(p, at, r, r * 0.8, 0.4).max(ellipse(p, c, rx, ry, 0.0))
+            });
         }
         for side in [-1.0, 1.0] {
             let paw = pt(c.x + side * rx * 0.45, c.y + ry * 0.9);
@@ -242,22 +215,16 @@ impl Creature {
         let (c, rx, ry, tilt) = self.head;
         let r = rx.max(ry) + 0.01;
         let (min, max) = (pt(c.x - r, c.y - r), pt(c.x + r, c.y + r));
-        canvas.paint(min, max, self.outline(), 1.0, |p| {
-            ellipse(p, c, rx + 0.006, ry + 0.006, tilt)
-        });
+        canvas
+            .paint(min, max, self.outline(), 1.0, |p| ellipse(p, c, rx + 0.006, ry + 0.006, tilt));
         canvas.paint(min, max, self.fur, 1.0, |p| ellipse(p, c, rx, ry, tilt));
         let muzzle = pt(c.x, c.y + ry * 0.45);
-        canvas.paint(min, max, self.belly, 1.0, |p| {
-            ellipse(p, muzzle, rx * 0.45, ry * 0.4, tilt)
-        });
+        canvas.paint(min, max, self.belly, 1.0, |p| ellipse(p, muzzle, rx * 0.45, ry * 0.4, tilt));
         if self.tuft {
             for (i, lean) in [-0.6f32, 0.0, 0.7].into_iter().enumerate() {
                 let base = pt(c.x - 0.03 + 0.03 * i as f32, c.y - ry + 0.01);
                 let tip = pt(base.x + lean * 0.04, base.y - 0.07);
-                let (a, b) = (
-                    pt(base.x - 0.02, base.y + 0.01),
-                    pt(base.x + 0.02, base.y + 0.01),
-                );
+                let (a, b) = (pt(base.x - 0.02, base.y + 0.01), pt(base.x + 0.02, base.y + 0.01));
                 canvas.paint(
                     pt(base.x - 0.06, tip.y - 0.01),
                     pt(base.x + 0.06, base.y + 0.02),
@@ -304,10 +271,7 @@ impl Creature {
         let inner = self.fur.mix(Colour::from_rgb(CHEEK), 0.45);
         for (side, size) in [(-1.0f32, self.ear_sizes.0), (1.0, self.ear_sizes.1)] {
             let base = pt(c.x + side * rx * 0.62 + tilt * 0.1, c.y - ry * 0.72);
-            let (min, max) = (
-                pt(base.x - 0.2, base.y - 0.2),
-                pt(base.x + 0.2, base.y + 0.3),
-            );
+            let (min, max) = (pt(base.x - 0.2, base.y - 0.2), pt(base.x + 0.2, base.y + 0.3));
             match self.ears {
                 Ears::Pointy => {
                     let tip = pt(base.x + side * size * 0.5, base.y - size * 1.4);
@@ -317,12 +281,8 @@ impl Creature {
                     );
                     canvas.paint(min, max, outline, 1.0, |p| triangle(p, a, b, tip) - 0.006);
                     canvas.paint(min, max, self.fur, 1.0, |p| triangle(p, a, b, tip));
-                    let shrink = |q: Pt| {
-                        pt(
-                            base.x + (q.x - base.x) * 0.55,
-                            base.y + (q.y - base.y) * 0.6,
-                        )
-                    };
+                    let shrink =
+                        |q: Pt| pt(base.x + (q.x - base.x) * 0.55, base.y + (q.y - base.y) * 0.6);
                     canvas.paint(min, max, inner, 1.0, |p| {
                         triangle(p, shrink(a), shrink(b), shrink(tip))
                     });
@@ -344,10 +304,8 @@ impl Creature {
                     let angle = side * (0.35 + size);
                     let ear = self.fur.mix(Colour::INK, 0.25);
                     let reach = size * 1.5 + 0.01;
-                    let (min, max) = (
-                        pt(at.x - reach, at.y - reach),
-                        pt(at.x + reach, at.y + reach),
-                    );
+                    let (min, max) =
+                        (pt(at.x - reach, at.y - reach), pt(at.x + reach, at.y + reach));
                     canvas.paint(min, max, outline, 1.0, |p| {
                         ellipse(p, at, size * 0.55 + 0.006, size * 1.5 + 0.006, angle)
                     });
@@ -391,16 +349,11 @@ impl Creature {
                         capsule(p, top, bottom, 0.003)
                     });
                 }
-                let wobble = if self.mouth == Mouth::Wobbly {
-                    0.012
-                } else {
-                    0.0
-                };
+                let wobble = if self.mouth == Mouth::Wobbly { 0.012 } else { 0.0 };
                 for side in [-1.0f32, 1.0] {
                     let centre = pt(c.x + side * 0.026, mouth_y - 0.012 + side * wobble);
-                    canvas.paint(min, max, ink, 1.0, |p| {
-                        arc(p, centre, 0.026, 0.1, PI - 0.1, 0.008)
-                    });
+                    canvas
+                        .paint(min, max, ink, 1.0, |p| arc(p, centre, 0.026, 0.1, PI - 0.1, 0.008));
                 }
             }
             Mouth::BuckTeeth => {
@@ -440,29 +393,16 @@ impl Creature {
 }
 
 fn draw_eye(canvas: &mut Canvas, eye: Eye, fur: Colour, outline: Colour) {
-    let Eye {
-        centre,
-        radius,
-        gaze,
-        lid,
-    } = eye;
+    let Eye { centre, radius, gaze, lid } = eye;
     let r = radius + 0.01;
-    let (min, max) = (
-        pt(centre.x - r, centre.y - r),
-        pt(centre.x + r, centre.y + r),
-    );
+    let (min, max) = (pt(centre.x - r, centre.y - r), pt(centre.x + r, centre.y + r));
     canvas.paint(min, max, Colour::INK, 1.0, |p| {
         ellipse(p, centre, radius + 0.007, radius + 0.007, 0.0)
     });
-    canvas.paint(min, max, Colour::WHITE, 1.0, |p| {
-        ellipse(p, centre, radius, radius, 0.0)
-    });
+    canvas.paint(min, max, Colour::WHITE, 1.0, |p| ellipse(p, centre, radius, radius, 0.0));
     let pupil_r = radius * 0.45;
     let reach = (radius - pupil_r) * gaze.1;
-    let pupil = pt(
-        centre.x + gaze.0.cos() * reach,
-        centre.y + gaze.0.sin() * reach,
-    );
+    let pupil = pt(centre.x + gaze.0.cos() * reach, centre.y + gaze.0.sin() * reach);
     canvas.paint(min, max, Colour::INK, 1.0, |p| {
         ellipse(p, pupil, pupil_r, pupil_r, 0.0).max(ellipse(p, centre, radius, radius, 0.0))
     });
@@ -492,17 +432,13 @@ mod tests {
         let a = Creature::from_seed(42).draw(64).into_rgb8();
         let b = Creature::from_seed(42).draw(64).into_rgb8();
         assert_eq!(a, b);
-        assert_eq!(
-            Creature::from_seed(42).placeholder(),
-            Creature::from_seed(42).placeholder()
-        );
+        assert_eq!(Creature::from_seed(42).placeholder(), Creature::from_seed(42).placeholder());
     }
 
     #[test]
     fn different_seeds_draw_different_creatures() {
-        let drawings: Vec<Vec<u8>> = (1..=20)
-            .map(|seed| Creature::from_seed(seed).draw(48).into_rgb8())
-            .collect();
+        let drawings: Vec<Vec<u8>> =
+            (1..=20).map(|seed| Creature::from_seed(seed).draw(48).into_rgb8()).collect();
         for (i, a) in drawings.iter().enumerate() {
             for b in &drawings[i + 1..] {
                 assert_ne!(a, b);

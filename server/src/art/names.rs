@@ -139,10 +139,7 @@ pub fn title_for(seed: u64) -> String {
     let mood = pick(&mut rng, &MOODS);
     let species = pick(&mut rng, &SPECIES);
     match rng.below(3) {
-        0 => format!(
-            "{} {name} the {mood} {species}",
-            pick(&mut rng, &HONORIFICS)
-        ),
+        0 => format!("{} {name} the {mood} {species}", pick(&mut rng, &HONORIFICS)),
         1 => format!("{name}, a {} {species}", mood.to_lowercase()),
         _ => format!("{name} the {mood}"),
     }
@@ -157,11 +154,7 @@ mod tests {
         assert_eq!(title_for(7), title_for(7));
         let titles: std::collections::HashSet<String> = (0..500).map(title_for).collect();
         assert!(titles.len() > 450, "only {} distinct titles", titles.len());
-        assert!(
-            titles
-                .iter()
-                .all(|t| (1..=120).contains(&t.chars().count()))
-        );
+        assert!(titles.iter().all(|t| (1..=120).contains(&t.chars().count())));
         assert!(titles.iter().all(|t| !t.contains(['\t', '\n', '\\'])));
     }
 }

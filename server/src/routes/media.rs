@@ -13,17 +13,12 @@ use tokio::sync::Semaphore;
 
 /// Drawing is CPU work: at most one drawing per core at a time, off the async threads.
 static DRAWING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
-    Arc::new(Semaphore::new(
-        std::thread::available_parallelism().map_or(2, |n| n.get()),
-    ))
+    Arc::new(Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
 });
 
 /// An image key is 32 lowercase hex digits.
 fn valid_key(key: &str) -> bool {
-    key.len() == 32
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    key.len() == 32 && key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn width_of(file: &str) -> Option<u32> {
@@ -41,10 +36,7 @@ pub async fn picture(
     };
     // The bytes behind a key and width never change, so the key is a perfect validator.
     let etag = format!("\"{key}-{width}\"");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
-    {
+    if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     let seed: Result<Option<Option<i64>>, _> =

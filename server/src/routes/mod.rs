@@ -79,18 +79,17 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
 
     let security_headers = ServiceBuilder::new()
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header_layer(
-            header::REFERRER_POLICY,
-            "strict-origin-when-cross-origin",
-        ))
+        .layer(header_layer(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(
             header::CONTENT_SECURITY_POLICY,
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
         ))
-        .layer(tower::util::option_layer(settings.https.then(|| {
-            header_layer(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")
-        })));
+        .layer(tower::util::option_layer(
+            settings
+                .https
+                .then(|| header_layer(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")),
+        ));
 
     Router::new()
         .merge(site)

@@ -26,21 +26,13 @@ pub async fn identify_voter(
         .find_map(|cookies| state.cookies.find_voter_cookie(cookies))
         .and_then(|value| open_voter_cookie(&state.signer, value));
     let voter = match known {
-        Some(id) => Voter {
-            id,
-            cookie_was_sent: true,
-        },
-        None => Voter {
-            id: VoterId::random(),
-            cookie_was_sent: false,
-        },
+        Some(id) => Voter { id, cookie_was_sent: true },
+        None => Voter { id: VoterId::random(), cookie_was_sent: false },
     };
     request.extensions_mut().insert(voter);
     let mut response = next.run(request).await;
     if !voter.cookie_was_sent {
-        let cookie = state
-            .cookies
-            .voter_set_cookie(&seal_voter_cookie(&state.signer, voter.id));
+        let cookie = state.cookies.voter_set_cookie(&seal_voter_cookie(&state.signer, voter.id));
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

@@ -52,13 +52,9 @@ fn cluster() -> &'static TestCluster {
                 })
                 .await
                 .expect("the test cluster starts");
-                postgres
-                    .create_database(TEMPLATE)
-                    .await
-                    .expect("the template database");
-                let pool = PgPool::connect(&postgres.database_url(TEMPLATE))
-                    .await
-                    .expect("connect");
+                postgres.create_database(TEMPLATE).await.expect("the template database");
+                let pool =
+                    PgPool::connect(&postgres.database_url(TEMPLATE)).await.expect("connect");
                 MIGRATOR.run(&pool).await.expect("migrations apply");
                 pool.close().await;
                 TestCluster { postgres }
@@ -74,11 +70,7 @@ async fn fresh_database() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let name = format!("test_{}", NEXT.fetch_add(1, Ordering::Relaxed));
     let cluster = cluster();
-    cluster
-        .postgres
-        .create_database_from(&name, Some(TEMPLATE))
-        .await
-        .expect("a fresh database");
+    cluster.postgres.create_database_from(&name, Some(TEMPLATE)).await.expect("a fresh database");
     cluster.postgres.database_url(&name)
 }
 
@@ -107,9 +99,7 @@ pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Setting
     settings.secret_key = Some(Secret::new(TEST_SECRET));
     settings.site.root = std::env::temp_dir().join("rmd-test-site");
     adjust(&mut settings);
-    let app = Application::build(&settings, Location::Configured)
-        .await
-        .expect("the app builds");
+    let app = Application::build(&settings, Location::Configured).await.expect("the app builds");
     let address = format!("http://{}", app.local_addr().expect("an address"));
     let pool = app.pool().clone();
     let (shutdown, stop) = oneshot::channel::<()>();
@@ -140,11 +130,6 @@ pub struct Page {
 }
 
 impl Page {
-    /// The title of the picture on the page.
-    pub fn picture_title(&self) -> Option<String> {
-        between(&self.html, "<h1 class=\"picture-title\">", "</h1>")
-    }
-
     /// The image key of the picture on the page (unique, unlike titles).
     pub fn image_key(&self) -> Option<String> {
         between(&self.html, "<img src=\"/media/", "/")
@@ -200,17 +185,12 @@ impl Visitor {
         let status = response.status();
         let html = response.text().await.expect("a body");
         let ticket = between(&html, "name=\"ticket\" value=\"", "\"");
-        Page {
-            status,
-            html,
-            ticket,
-        }
+        Page { status, html, ticket }
     }
 
     /// Posts a vote as the hydrated page does (asking for JSON).
     pub async fn vote(&mut self, app: &TestApp, ticket: &str, rating: &str) -> reqwest::Response {
-        self.post_vote(app, ticket, rating, "application/json")
-            .await
+        self.post_vote(app, ticket, rating, "application/json").await
     }
 
     /// Posts a vote as a browser without JavaScript does (a plain form).
@@ -220,8 +200,7 @@ impl Visitor {
         ticket: &str,
         rating: &str,
     ) -> reqwest::Response {
-        self.post_vote(app, ticket, rating, "text/html,application/xhtml+xml")
-            .await
+        self.post_vote(app, ticket, rating, "text/html,application/xhtml+xml").await
     }
 
     async fn post_vote(
@@ -251,19 +230,11 @@ impl TestApp {
         submission: SubmissionId,
         issued: SystemTime,
     ) -> String {
-        Ticket {
-            voter,
-            submission,
-            issued_at: unix_seconds(issued),
-        }
-        .seal(&self.signer)
+        Ticket { voter, submission, issued_at: unix_seconds(issued) }.seal(&self.signer)
     }
 
     pub async fn vote_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM votes")
-            .fetch_one(&self.pool)
-            .await
-            .expect("count")
+        sqlx::query_scalar("SELECT count(*) FROM votes").fetch_one(&self.pool).await.expect("count")
     }
 
     pub async fn submission_ids(&self) -> Vec<SubmissionId> {

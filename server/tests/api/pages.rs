@@ -8,27 +8,14 @@ async fn voting_works_without_javascript() {
     let app = spawn_app(4).await;
     let mut visitor = Visitor::new();
     let page = visitor.open(&app, "/").await;
-    assert!(
-        page.html
-            .contains("<form method=\"post\" action=\"/api/vote\""),
-        "a plain form"
-    );
-    let response = visitor
-        .vote_without_js(&app, page.ticket.as_deref().unwrap(), "7")
-        .await;
+    assert!(page.html.contains("<form method=\"post\" action=\"/api/vote\""), "a plain form");
+    let response = visitor.vote_without_js(&app, page.ticket.as_deref().unwrap(), "7").await;
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()[header::LOCATION], "/");
     let next = visitor.open(&app, "/").await;
     assert_ne!(next.image_key(), page.image_key());
-    assert!(
-        next.html.contains("The crowd says "),
-        "the verdict on the last picture is shown"
-    );
-    assert!(
-        next.html.contains("you said <strong>7</strong>"),
-        "{}",
-        next.html
-    );
+    assert!(next.html.contains("The crowd says "), "the verdict on the last picture is shown");
+    assert!(next.html.contains("you said <strong>7</strong>"), "{}", next.html);
     assert_eq!(app.vote_count().await, 1);
 }
 
@@ -40,10 +27,7 @@ async fn a_refused_vote_without_javascript_comes_back_with_an_explanation() {
     visitor.vote_without_js(&app, &ticket, "7").await;
     let replay = visitor.vote_without_js(&app, &ticket, "7").await;
     assert_eq!(replay.status(), StatusCode::FOUND);
-    assert_eq!(
-        replay.headers()[header::LOCATION],
-        "/?problem=already_rated"
-    );
+    assert_eq!(replay.headers()[header::LOCATION], "/?problem=already_rated");
     let page = visitor.open(&app, "/?problem=already_rated").await;
     assert!(page.html.contains("role=\"alert\""), "{}", page.html);
     assert!(page.html.contains("already rated"), "{}", page.html);
@@ -71,39 +55,20 @@ async fn pictures_are_served_as_cacheable_jpegs_by_key_only() {
     let response = app.http.get(&url).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_TYPE], "image/jpeg");
-    assert!(
-        response.headers()[header::CACHE_CONTROL]
-            .to_str()
-            .unwrap()
-            .contains("immutable")
-    );
-    assert!(
-        response.headers().get(header::SET_COOKIE).is_none(),
-        "pictures carry no cookie"
-    );
+    assert!(response.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+    assert!(response.headers().get(header::SET_COOKIE).is_none(), "pictures carry no cookie");
     let etag = response.headers()[header::ETAG].clone();
     let jpeg = response.bytes().await.unwrap();
     assert_eq!(&jpeg[..2], &[0xff, 0xd8]);
 
-    let revalidated = app
-        .http
-        .get(&url)
-        .header(header::IF_NONE_MATCH, etag)
-        .send()
-        .await
-        .unwrap();
+    let revalidated = app.http.get(&url).header(header::IF_NONE_MATCH, etag).send().await.unwrap();
     assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
     for missing in [
         format!("/media/{key}/333.jpg"),
         "/media/00000000000000000000000000000000/320.jpg".to_owned(),
         "/media/../../etc/passwd/320.jpg".to_owned(),
     ] {
-        let response = app
-            .http
-            .get(format!("{}{missing}", app.address))
-            .send()
-            .await
-            .unwrap();
+        let response = app.http.get(format!("{}{missing}", app.address)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
     }
 }
@@ -116,11 +81,6 @@ async fn security_headers_and_health() {
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
-    let health = app
-        .http
-        .get(format!("{}/healthz", app.address))
-        .send()
-        .await
-        .unwrap();
+    let health = app.http.get(format!("{}/healthz", app.address)).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
 }

@@ -10,10 +10,7 @@ async fn assert_refused(response: reqwest::Response, status: StatusCode, code: &
     assert_eq!(actual, status, "{body}");
     assert_eq!(body["code"], code, "{body}");
     let message = body["message"].as_str().unwrap().to_owned();
-    assert!(
-        message.len() > 10,
-        "a message a person can read: {message:?}"
-    );
+    assert!(message.len() > 10, "a message a person can read: {message:?}");
     message
 }
 
@@ -41,10 +38,7 @@ async fn ratings_outside_one_to_ten_are_refused_with_a_message_and_change_nothin
     assert_eq!(app.vote_count().await, 0);
     // The same picture is still in front of the visitor, and the ticket still works.
     assert_eq!(visitor.open(&app, "/").await.image_key(), page.image_key());
-    assert_eq!(
-        visitor.vote(&app, &ticket, "3").await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(visitor.vote(&app, &ticket, "3").await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -93,10 +87,7 @@ async fn another_voters_ticket_is_refused() {
     )
     .await;
     assert_eq!(app.vote_count().await, 0);
-    assert_eq!(
-        alice.vote(&app, &alices_ticket, "5").await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(alice.vote(&app, &alices_ticket, "5").await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -117,10 +108,7 @@ async fn a_replayed_ticket_is_refused_and_counts_once() {
     let app = spawn_app(5).await;
     let mut visitor = Visitor::new();
     let ticket = visitor.open(&app, "/").await.ticket.unwrap();
-    assert_eq!(
-        visitor.vote(&app, &ticket, "8").await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(visitor.vote(&app, &ticket, "8").await.status(), StatusCode::OK);
     let message = assert_refused(
         visitor.vote(&app, &ticket, "2").await,
         StatusCode::CONFLICT,
@@ -130,7 +118,7 @@ async fn a_replayed_ticket_is_refused_and_counts_once() {
     assert!(message.contains("you said 8"), "{message}");
     assert_eq!(app.vote_count().await, 1);
     let (count, sum): (i64, i64) =
-        sqlx::query_as("SELECT sum(vote_count)::int8, sum(rating_sum)::int8 FROM submissions")
+        sqlx::query_as("SELECT sum(vote_count)::int8, sum(rating_sum)::int8 FROM tallies")
             .fetch_one(&app.pool)
             .await
             .unwrap();
@@ -143,10 +131,7 @@ async fn a_double_submit_counts_once() {
     let mut visitor = Visitor::new();
     let ticket = visitor.open(&app, "/").await.ticket.unwrap();
     let (mut first, mut second) = (visitor.clone(), visitor.clone());
-    let (a, b) = tokio::join!(
-        first.vote(&app, &ticket, "6"),
-        second.vote(&app, &ticket, "6")
-    );
+    let (a, b) = tokio::join!(first.vote(&app, &ticket, "6"), second.vote(&app, &ticket, "6"));
     let mut statuses = [a.status(), b.status()];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
@@ -166,19 +151,10 @@ async fn a_genuine_ticket_for_a_picture_not_revealed_is_refused() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let other = app
-        .submission_ids()
-        .await
-        .into_iter()
-        .find(|id| id.0 != shown)
-        .unwrap();
+    let other = app.submission_ids().await.into_iter().find(|id| id.0 != shown).unwrap();
     let ticket = app.mint_ticket(voter, other, SystemTime::now());
-    assert_refused(
-        visitor.vote(&app, &ticket, "5").await,
-        StatusCode::CONFLICT,
-        "stale_ticket",
-    )
-    .await;
+    assert_refused(visitor.vote(&app, &ticket, "5").await, StatusCode::CONFLICT, "stale_ticket")
+        .await;
     assert_eq!(app.vote_count().await, 0);
     assert_eq!(visitor.open(&app, "/").await.image_key(), page.image_key());
 }
@@ -196,11 +172,7 @@ async fn an_expired_ticket_is_refused() {
         .unwrap();
     let two_days_ago = SystemTime::now() - Duration::from_secs(2 * 86_400);
     let ticket = app.mint_ticket(voter, app::model::SubmissionId(shown), two_days_ago);
-    assert_refused(
-        visitor.vote(&app, &ticket, "5").await,
-        StatusCode::GONE,
-        "expired_ticket",
-    )
-    .await;
+    assert_refused(visitor.vote(&app, &ticket, "5").await, StatusCode::GONE, "expired_ticket")
+        .await;
     assert_eq!(app.vote_count().await, 0);
 }

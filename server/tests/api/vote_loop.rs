@@ -8,20 +8,11 @@ async fn a_first_visit_reveals_a_picture_and_sets_a_private_voter_cookie() {
     let app = spawn_app(5).await;
     let response = app.http.get(&app.address).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response
-        .headers()
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
     assert!(cookie.starts_with("rmd_voter="), "{cookie}");
     assert!(cookie.contains("; HttpOnly"), "{cookie}");
     assert!(cookie.contains("; SameSite=Lax"), "{cookie}");
-    assert!(
-        !cookie.contains("Secure"),
-        "plain http must not mark the cookie Secure: {cookie}"
-    );
+    assert!(!cookie.contains("Secure"), "plain http must not mark the cookie Secure: {cookie}");
     let html = response.text().await.unwrap();
     assert!(html.contains("name=\"ticket\""));
     for rating in 1..=10 {
@@ -39,12 +30,7 @@ async fn the_cookie_is_secure_and_host_bound_when_served_over_https() {
     })
     .await;
     let response = app.http.get(&app.address).send().await.unwrap();
-    let cookie = response
-        .headers()
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap();
+    let cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
     assert!(cookie.starts_with("__Host-rmd_voter="), "{cookie}");
     assert!(cookie.contains("; Secure"), "{cookie}");
     assert!(cookie.contains("; Path=/"), "{cookie}");
@@ -63,9 +49,7 @@ async fn reloading_shows_the_same_picture_until_the_visitor_votes() {
             "a reload must not reveal another picture"
         );
     }
-    let voted = visitor
-        .vote(&app, first.ticket.as_deref().unwrap(), "6")
-        .await;
+    let voted = visitor.vote(&app, first.ticket.as_deref().unwrap(), "6").await;
     assert_eq!(voted.status(), StatusCode::OK);
     let after = visitor.open(&app, "/").await;
     assert_ne!(after.image_key(), first.image_key());
@@ -76,40 +60,20 @@ async fn a_vote_is_counted_and_answered_with_the_verdict_and_the_next_picture() 
     let app = spawn_app(5).await;
     let mut visitor = Visitor::new();
     let page = visitor.open(&app, "/").await;
-    let (status, body) = json(
-        visitor
-            .vote(&app, page.ticket.as_deref().unwrap(), "9")
-            .await,
-    )
-    .await;
+    let (status, body) = json(visitor.vote(&app, page.ticket.as_deref().unwrap(), "9").await).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["last"]["your_rating"], 9);
-    assert_eq!(body["last"]["vote_count"], 1);
-    assert_eq!(body["last"]["rating_sum"], 9);
-    assert_eq!(
-        body["last"]["picture"]["title"].as_str(),
-        page.picture_title().as_deref()
-    );
+    assert_eq!(body["your_rating"], 9);
+    assert_eq!(body["tally"]["vote_count"], 1);
+    assert_eq!(body["tally"]["rating_sum"], 9);
     assert_eq!(body["votes_cast"], 1);
-    assert_eq!(
-        body["last"]["picture"]["image_key"].as_str(),
-        page.image_key().as_deref()
-    );
-    let next = &body["current"];
-    assert_ne!(
-        next["picture"]["image_key"].as_str(),
-        page.image_key().as_deref()
-    );
+    let next = &body["next"];
+    assert_ne!(next["picture"]["image_key"].as_str(), page.image_key().as_deref());
     assert!(next["ticket"].as_str().is_some_and(|t| !t.is_empty()));
     assert_eq!(app.vote_count().await, 1);
 
     // The next ticket works in turn, and the crowd's verdict includes everyone's votes.
-    let (status, body) = json(
-        visitor
-            .vote(&app, next["ticket"].as_str().unwrap(), "10")
-            .await,
-    )
-    .await;
+    let (status, body) =
+        json(visitor.vote(&app, next["ticket"].as_str().unwrap(), "10").await).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["votes_cast"], 2);
 }
@@ -121,17 +85,11 @@ async fn the_crowd_verdict_counts_every_voter() {
     for rating in [4, 8, 9] {
         let mut visitor = Visitor::new();
         let page = visitor.open(&app, "/").await;
-        let (status, body) = json(
-            visitor
-                .vote(&app, page.ticket.as_deref().unwrap(), &rating.to_string())
-                .await,
-        )
-        .await;
+        let (status, body) =
+            json(visitor.vote(&app, page.ticket.as_deref().unwrap(), &rating.to_string()).await)
+                .await;
         assert_eq!(status, StatusCode::OK);
-        ratings.push((
-            body["last"]["vote_count"].clone(),
-            body["last"]["rating_sum"].clone(),
-        ));
+        ratings.push((body["tally"]["vote_count"].clone(), body["tally"]["rating_sum"].clone()));
     }
     assert_eq!(ratings.last().unwrap(), &(3.into(), 21.into()));
 }
@@ -142,19 +100,13 @@ async fn when_everything_is_rated_the_page_says_so_and_offers_a_next_step() {
     let mut visitor = Visitor::new();
     let mut page = visitor.open(&app, "/").await;
     for _ in 0..2 {
-        let response = visitor
-            .vote(&app, page.ticket.as_deref().unwrap(), "5")
-            .await;
+        let response = visitor.vote(&app, page.ticket.as_deref().unwrap(), "5").await;
         assert_eq!(response.status(), StatusCode::OK);
         page = visitor.open(&app, "/").await;
     }
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.ticket.is_none(), "nothing is left to rate");
-    assert!(
-        page.html.contains("You've rated every derp we have!"),
-        "{}",
-        page.html
-    );
+    assert!(page.html.contains("You've rated every derp we have!"), "{}", page.html);
     assert!(page.html.contains("Check for new derps"));
 
     // New pictures arrive: the next visit reveals one.
@@ -190,13 +142,13 @@ async fn a_voter_never_sees_a_picture_they_rated_or_submitted() {
     loop {
         let (status, body) = json(visitor.vote(&app, &ticket, "7").await).await;
         assert_eq!(status, StatusCode::OK);
-        let Some(key) = body["current"]["picture"]["image_key"].as_str() else {
+        let Some(key) = body["next"]["picture"]["image_key"].as_str() else {
             break;
         };
         assert!(!seen.contains(&key.to_owned()), "{key} was shown twice");
         assert!(!own.contains(&key.to_owned()), "{key} is the visitor's own");
         seen.push(key.to_owned());
-        ticket = body["current"]["ticket"].as_str().unwrap().to_owned();
+        ticket = body["next"]["ticket"].as_str().unwrap().to_owned();
     }
     assert_eq!(seen.len(), 4, "six pictures, two of them the visitor's own");
 }

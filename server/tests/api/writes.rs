@@ -18,7 +18,7 @@ async fn concurrent_voters_all_get_counted_exactly() {
             for _ in 0..rounds {
                 let (status, body) = json(visitor.vote(&app, &ticket, "6").await).await;
                 assert_eq!(status, StatusCode::OK, "{body}");
-                ticket = body["current"]["ticket"].as_str().unwrap().to_owned();
+                ticket = body["next"]["ticket"].as_str().unwrap().to_owned();
             }
         }));
     }
@@ -27,7 +27,7 @@ async fn concurrent_voters_all_get_counted_exactly() {
     }
     assert_eq!(app.vote_count().await, voters * rounds);
     let (tallied, cast): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT sum(vote_count)::int8 FROM submissions), (SELECT sum(votes_cast)::int8 FROM voters)",
+        "SELECT (SELECT sum(vote_count)::int8 FROM tallies), (SELECT sum(votes_cast)::int8 FROM voters)",
     )
     .fetch_one(&app.pool)
     .await
@@ -42,13 +42,15 @@ async fn shutting_down_loses_no_acknowledged_vote() {
     let mut voters = Vec::new();
     for _ in 0..24 {
         let mut visitor = Visitor::new();
-        let ticket = visitor.open(&app, "/").await.ticket.unwrap();
+        let page = visitor.open(&app, "/").await;
+        let first_picture = page.image_key().unwrap();
+        let ticket = page.ticket.unwrap();
         let cookie = visitor.cookie.clone().unwrap();
         let (address, http) = (address.clone(), http.clone());
         // Vote as fast as possible until the server stops answering; keep what it acknowledged.
         voters.push(tokio::spawn(async move {
             let mut acknowledged = Vec::new();
-            let mut ticket = ticket;
+            let (mut ticket, mut picture) = (ticket, first_picture);
             loop {
                 let sent = http
                     .post(format!("{address}/api/vote"))
@@ -64,10 +66,15 @@ async fn shutting_down_loses_no_acknowledged_vote() {
                 let Ok(body) = response.json::<serde_json::Value>().await else {
                     break;
                 };
-                acknowledged.push(body["last"]["picture"]["id"].as_i64().unwrap());
-                match body["current"]["ticket"].as_str() {
-                    Some(next) => ticket = next.to_owned(),
-                    None => break,
+                acknowledged.push(picture.clone());
+                match (
+                    body["next"]["ticket"].as_str(),
+                    body["next"]["picture"]["image_key"].as_str(),
+                ) {
+                    (Some(next), Some(key)) => {
+                        (ticket, picture) = (next.to_owned(), key.to_owned())
+                    }
+                    _ => break,
                 }
             }
             (visitor, acknowledged)
@@ -89,18 +96,15 @@ async fn shutting_down_loses_no_acknowledged_vote() {
         for picture in pictures {
             acknowledged += 1;
             let stored: Option<i16> = sqlx::query_scalar(
-                "SELECT rating FROM votes WHERE voter_id = $1 AND submission_id = $2",
+                "SELECT v.rating FROM votes v JOIN submissions s ON s.id = v.submission_id \
+                 WHERE v.voter_id = $1 AND s.image_key = $2",
             )
             .bind(voter)
-            .bind(picture)
+            .bind(&picture)
             .fetch_optional(&pool)
             .await
             .unwrap();
-            assert_eq!(
-                stored,
-                Some(4),
-                "the acknowledged vote of {voter} on {picture} is stored"
-            );
+            assert_eq!(stored, Some(4), "the acknowledged vote of {voter} on {picture} is stored");
         }
     }
     assert!(
@@ -112,9 +116,7 @@ async fn shutting_down_loses_no_acknowledged_vote() {
 #[tokio::test]
 async fn bulk_seeding_continues_the_numbering_deterministically() {
     let app = spawn_app(3).await;
-    let report = server::seed::add_demo_pictures(&app.pool, 25_000)
-        .await
-        .unwrap();
+    let report = server::seed::add_demo_pictures(&app.pool, 25_000).await.unwrap();
     assert_eq!((report.added, report.first_seed), (25_000, 4));
     let (count, highest): (i64, i64) =
         sqlx::query_as("SELECT count(*), max(art_seed) FROM submissions")

@@ -20,11 +20,8 @@ use states::{AllRated, LoadFailed};
 pub fn VotePage() -> impl IntoView {
     let initial = Resource::new(|| (), |_| current_view());
     // Set by the server when a vote posted without JavaScript was refused.
-    let posted_problem = use_query_map().with_untracked(|query| {
-        query
-            .get("problem")
-            .and_then(|code| ErrorCode::from_code(&code))
-    });
+    let posted_problem = use_query_map()
+        .with_untracked(|query| query.get("problem").and_then(|code| ErrorCode::from_code(&code)));
     view! {
         <Title text="Rate the derp"/>
         <Transition fallback=|| view! { <div class="picture-frame loading" aria-hidden="true"></div> }>
@@ -58,8 +55,8 @@ fn VoteLoop(initial: VoteView, posted_problem: Option<ErrorCode>) -> impl IntoVi
     let resync = ServerAction::<CurrentView>::new();
 
     Effect::new(move || match cast.value().get() {
-        Some(Ok(next)) => {
-            state.set(next);
+        Some(Ok(outcome)) => {
+            state.update(|view| *view = view.after(outcome));
             problem.set(None);
         }
         Some(Err(error)) => {

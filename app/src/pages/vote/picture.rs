@@ -29,18 +29,15 @@ pub fn PictureFrame(picture: Picture, children: Children) -> impl IntoView {
 }
 
 fn comparison(verdict: &Verdict) -> String {
-    let difference = f64::from(verdict.your_rating.get()) - verdict.average();
-    if verdict.vote_count <= 1 {
+    let difference = f64::from(verdict.your_rating.get()) - verdict.tally.average();
+    if verdict.tally.vote_count <= 1 {
         "You're the first to rate it.".to_owned()
     } else if difference.abs() < 0.5 {
         "Great minds derp alike.".to_owned()
     } else if difference > 0.0 {
         format!("You found it {difference:.1} derpier than the crowd did.")
     } else {
-        format!(
-            "The crowd found it {:.1} derpier than you did.",
-            -difference
-        )
+        format!("The crowd found it {:.1} derpier than you did.", -difference)
     }
 }
 
@@ -60,7 +57,7 @@ pub fn VerdictCard(verdict: Verdict) -> impl IntoView {
             <div class="verdict-text">
                 <p class="verdict-line">
                     "The crowd says "
-                    <strong>{verdict.crowd_summary()}</strong>
+                    <strong>{verdict.tally.summary()}</strong>
                     " — you said "
                     <strong>{verdict.your_rating.get()}</strong>
                 </p>

@@ -16,9 +16,7 @@ pub fn RatingForm(state: RwSignal<VoteView>, cast: ServerAction<CastVote>) -> im
         if cast.pending().get_untracked() {
             return;
         }
-        let rating = ev
-            .submitter()
-            .and_then(|button| button.get_attribute("value"));
+        let rating = ev.submitter().and_then(|button| button.get_attribute("value"));
         if let (Some(rating), Some(ticket)) = (rating, ticket()) {
             cast.dispatch(CastVote { ticket, rating });
         }

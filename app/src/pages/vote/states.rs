@@ -11,11 +11,7 @@ pub fn AllRated(votes_cast: i64) -> impl IntoView {
             "The first pictures are on their way. Check back in a moment.".to_owned(),
         )
     } else {
-        let pictures = if votes_cast == 1 {
-            "picture"
-        } else {
-            "pictures"
-        };
+        let pictures = if votes_cast == 1 { "picture" } else { "pictures" };
         (
             "You've rated every derp we have!".to_owned(),
             format!("That's {votes_cast} {pictures} rated. New derps arrive all the time."),

@@ -1,0 +1,150 @@
+//! One batch: the statement that records it, and the connection it runs on.
+
+use super::{BallotOutcome, Job, WriteError};
+use crate::server::{ErrorChain, picks::pick_sql, voter::VoterId};
+use sqlx::{
+    Connection as _, PgPool,
+    postgres::{PgConnectOptions, PgConnection},
+};
+use std::{collections::HashMap, sync::LazyLock, time::Instant};
+
+/// A writer's own connection, opened when first needed and again after a failure.
+///
+/// It plans the batch statement once: with a custom plan per batch (PostgreSQL's default for
+/// the first executions, and whenever array sizes vary), planning costs more than writing a
+/// small batch.
+pub(super) struct WriterConnection {
+    options: PgConnectOptions,
+    connection: Option<PgConnection>,
+}
+
+impl WriterConnection {
+    pub(super) fn new(pool: &PgPool) -> Self {
+        let options =
+            (*pool.connect_options()).clone().options([("plan_cache_mode", "force_generic_plan")]);
+        Self { options, connection: None }
+    }
+
+    async fn get(&mut self) -> Result<&mut PgConnection, sqlx::Error> {
+        match &mut self.connection {
+            Some(connection) => Ok(connection),
+            slot => Ok(slot.insert(PgConnection::connect_with(&self.options).await?)),
+        }
+    }
+}
+
+/// What one committed vote answers with.
+#[derive(Debug, sqlx::FromRow)]
+pub struct RecordedVote {
+    voter_id: VoterId,
+    pub votes_cast: i32,
+    pub vote_count: i64,
+    pub rating_sum: i64,
+    pub next_id: Option<i64>,
+    pub next_title: Option<String>,
+    pub next_image_key: Option<String>,
+    pub next_backdrop: Option<i32>,
+    pub next_subject: Option<i32>,
+}
+
+/// Records a batch of ballots in one statement. For each ballot whose picture is the one in
+/// front of its voter (and still in play), it moves the voter on to their next picture, adds the
+/// vote to the picture's tally, inserts the vote, and returns the tally and the next picture.
+/// Other ballots change nothing.
+///
+/// - The voter update checks the primary key first, so the insert never conflicts; the primary
+///   key still makes a second vote on a picture impossible.
+/// - The vote is inserted from the tally update's rows: updating the tally locks it until
+///   commit, and deleting a picture deletes its tally, so a deletion either goes first (no
+///   tally row, no vote) or waits for this commit (and then deletes its votes). That keeps
+///   votes pointing at pictures without a foreign key check on every insert.
+static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
+    let pick = pick_sql("b.voter_id", "b.pick_point", "b.submission_id");
+    format!(
+        "WITH ballot AS ( \
+            SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::int2[], $4::int8[]) \
+                AS b(voter_id, submission_id, rating, pick_point) \
+         ), picked AS MATERIALIZED ( \
+            SELECT b.voter_id, b.submission_id, b.rating, ({pick}) AS next_id FROM ballot b \
+         ), advanced AS ( \
+            UPDATE voters v \
+            SET current_submission_id = p.next_id, revealed_at = now(), \
+                last_submission_id = p.submission_id, last_rating = p.rating, \
+                votes_cast = v.votes_cast + 1 \
+            FROM picked p \
+            JOIN submissions rated ON rated.id = p.submission_id AND rated.retired_at IS NULL \
+            WHERE v.id = p.voter_id AND v.current_submission_id = p.submission_id \
+              AND NOT EXISTS (SELECT 1 FROM votes r \
+                              WHERE r.voter_id = p.voter_id AND r.submission_id = p.submission_id) \
+            RETURNING v.id AS voter_id, p.submission_id, p.rating, p.next_id, v.votes_cast \
+         ), tallied AS ( \
+            UPDATE tallies t \
+            SET vote_count = t.vote_count + 1, rating_sum = t.rating_sum + a.rating \
+            FROM advanced a \
+            WHERE t.submission_id = a.submission_id \
+            RETURNING a.voter_id, a.submission_id, a.rating, a.next_id, a.votes_cast, \
+                      t.vote_count, t.rating_sum \
+         ), recorded AS ( \
+            INSERT INTO votes (voter_id, submission_id, rating) \
+            SELECT voter_id, submission_id, rating FROM tallied \
+         ) \
+         SELECT t.voter_id, t.votes_cast, t.vote_count, t.rating_sum, \
+                n.id AS next_id, n.title AS next_title, n.image_key AS next_image_key, \
+                n.backdrop_rgb AS next_backdrop, n.subject_rgb AS next_subject \
+         FROM tallied t LEFT JOIN submissions n ON n.id = t.next_id"
+    )
+});
+
+pub(super) async fn write_batch(writer: &mut WriterConnection, batch: Vec<Job>) {
+    let size = batch.len();
+    let mut voters = Vec::with_capacity(size);
+    let mut submissions = Vec::with_capacity(size);
+    let mut ratings = Vec::with_capacity(size);
+    let mut points = Vec::with_capacity(size);
+    for Job { ballot, .. } in &batch {
+        voters.push(ballot.voter.0);
+        submissions.push(ballot.submission.0);
+        ratings.push(i16::from(ballot.rating.get()));
+        points.push(ballot.pick_point);
+    }
+    let started = Instant::now();
+    let result = match writer.get().await {
+        Ok(connection) => {
+            sqlx::query_as::<_, RecordedVote>(BATCH_SQL.as_str())
+                .bind(voters)
+                .bind(submissions)
+                .bind(ratings)
+                .bind(points)
+                .fetch_all(connection)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(rows) => {
+            tracing::trace!(size, recorded = rows.len(), elapsed = ?started.elapsed(), "vote batch committed");
+            let mut recorded: HashMap<VoterId, RecordedVote> =
+                rows.into_iter().map(|row| (row.voter_id, row)).collect();
+            for job in batch {
+                let outcome = match recorded.remove(&job.ballot.voter) {
+                    Some(vote) => BallotOutcome::Recorded(Box::new(vote)),
+                    None => BallotOutcome::Refused,
+                };
+                // The requester may have gone away; its vote stands regardless.
+                let _ = job.reply.send(Ok(outcome));
+            }
+        }
+        Err(error) => {
+            // The connection may be broken: start the next batch on a new one.
+            writer.connection = None;
+            tracing::error!(
+                size,
+                error = %ErrorChain(&error),
+                "vote batch failed; none of its votes were written"
+            );
+            for job in batch {
+                let _ = job.reply.send(Err(WriteError::BatchFailed));
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Group commit for votes.
+//!
+//! Requests hand their ballots to a dispatcher task, which writes them in batches over a few
+//! dedicated connections. Whenever a connection is free, the next batch takes every ballot that
+//! has queued up meanwhile: one statement, one commit, one WAL flush for the lot. The database
+//! does a fixed amount of work per batch instead of per vote, and batches grow by themselves as
+//! load rises; with little load, a lone ballot is written at once. Every request waits for the
+//! commit of its batch before it answers, so an acknowledged vote is a durable vote.
+//!
+//! Batches executing at the same time never share a voter or a picture, so they never wait on
+//! each other's rows: they cannot deadlock. A ballot whose voter or picture is busy waits for
+//! the next batch (for a voter, that is also what makes a double submit be checked against the
+//! state the first vote left behind).
+
+mod batch;
+
+use super::voter::VoterId;
+use crate::model::{Rating, SubmissionId};
+pub use batch::RecordedVote;
+use batch::{WriterConnection, write_batch};
+use sqlx::PgPool;
+use std::collections::{HashMap, HashSet, VecDeque};
+use tokio::{
+    sync::{mpsc, oneshot, watch},
+    task::{self, JoinHandle, JoinSet},
+};
+
+/// One vote, already checked against its ticket.
+#[derive(Debug, Clone, Copy)]
+pub struct Ballot {
+    pub voter: VoterId,
+    pub submission: SubmissionId,
+    pub rating: Rating,
+    /// Random starting point for picking the voter's next picture.
+    pub pick_point: i64,
+}
+
+#[derive(Debug)]
+pub enum BallotOutcome {
+    /// Committed: the picture's tally and the voter's next picture.
+    Recorded(Box<RecordedVote>),
+    /// Not written: the ballot's picture is not the one in front of the voter (a replay, a
+    /// double submit, or a stale page).
+    Refused,
+}
+
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+pub enum WriteError {
+    #[error("the batch holding this vote could not be written")]
+    BatchFailed,
+    #[error("the vote writer has stopped")]
+    Stopped,
+}
+
+struct Job {
+    ballot: Ballot,
+    reply: oneshot::Sender<Result<BallotOutcome, WriteError>>,
+}
+
+/// Handle to the vote writer; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct VoteWriter {
+    queue: mpsc::Sender<Job>,
+}
+
+/// The dispatcher task, to be stopped once no more votes can arrive.
+#[derive(Debug)]
+pub struct VoteWriterTask {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl VoteWriterTask {
+    /// Refuses new ballots, writes the ones already queued, and waits until all are committed.
+    pub async fn finish(self) {
+        let _ = self.stop.send(true);
+        if let Err(error) = self.task.await {
+            tracing::error!(%error, "the vote writer task failed");
+        }
+    }
+}
+
+impl VoteWriter {
+    /// Starts the writer: up to `connections` batches at once, each of at most `max_batch`.
+    pub fn spawn(pool: PgPool, connections: usize, max_batch: usize) -> (Self, VoteWriterTask) {
+        let limits = Limits { connections: connections.max(1), max_batch: max_batch.max(1) };
+        let (queue, jobs) = mpsc::channel(limits.max_batch * limits.connections * 4);
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(dispatch(pool, jobs, limits, stopped));
+        (Self { queue }, VoteWriterTask { stop, task })
+    }
+
+    /// Writes `ballot` and returns once it is committed (or refused).
+    pub async fn submit(&self, ballot: Ballot) -> Result<BallotOutcome, WriteError> {
+        let (reply, outcome) = oneshot::channel();
+        self.queue.send(Job { ballot, reply }).await.map_err(|_| WriteError::Stopped)?;
+        outcome.await.map_err(|_| WriteError::Stopped)?
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    connections: usize,
+    max_batch: usize,
+}
+
+/// The voters and pictures of the batches being written.
+#[derive(Debug, Default)]
+struct Claims {
+    voters: HashSet<VoterId>,
+    pictures: HashSet<SubmissionId>,
+}
+
+impl Claims {
+    fn clash(&self, ballot: &Ballot) -> bool {
+        self.voters.contains(&ballot.voter) || self.pictures.contains(&ballot.submission)
+    }
+
+    fn claim(&mut self, ballot: &Ballot) {
+        self.voters.insert(ballot.voter);
+        self.pictures.insert(ballot.submission);
+    }
+
+    fn release(&mut self, ballots: &[Ballot]) {
+        for ballot in ballots {
+            self.voters.remove(&ballot.voter);
+            self.pictures.remove(&ballot.submission);
+        }
+    }
+}
+
+/// Takes the next batch from `pending`, in arrival order: ballots whose voter or picture is
+/// already claimed (by a running batch, or earlier in this one) stay queued.
+fn take_batch(pending: &mut VecDeque<Job>, claims: &mut Claims, max_batch: usize) -> Vec<Job> {
+    let mut batch = Vec::new();
+    let mut waiting = VecDeque::with_capacity(pending.len());
+    while let Some(job) = pending.pop_front() {
+        if batch.len() < max_batch && !claims.clash(&job.ballot) {
+            claims.claim(&job.ballot);
+            batch.push(job);
+        } else {
+            waiting.push_back(job);
+        }
+    }
+    *pending = waiting;
+    batch
+}
+
+async fn dispatch(
+    pool: PgPool,
+    mut jobs: mpsc::Receiver<Job>,
+    limits: Limits,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut idle: Vec<WriterConnection> =
+        (0..limits.connections).map(|_| WriterConnection::new(&pool)).collect();
+    let mut running: JoinSet<WriterConnection> = JoinSet::new();
+    let mut running_ballots: HashMap<task::Id, Vec<Ballot>> = HashMap::new();
+    let mut claims = Claims::default();
+    let mut pending: VecDeque<Job> = VecDeque::new();
+    // Beyond this, ballots wait in the channel, which makes their senders wait.
+    let max_pending = limits.max_batch * limits.connections * 2;
+    let (mut closing, mut open) = (false, true);
+    loop {
+        while !pending.is_empty() {
+            let Some(mut connection) = idle.pop() else { break };
+            let batch = take_batch(&mut pending, &mut claims, limits.max_batch);
+            if batch.is_empty() {
+                idle.push(connection);
+                break;
+            }
+            let ballots: Vec<Ballot> = batch.iter().map(|job| job.ballot).collect();
+            let handle = running.spawn(async move {
+                write_batch(&mut connection, batch).await;
+                connection
+            });
+            running_ballots.insert(handle.id(), ballots);
+        }
+        if !open && pending.is_empty() && running.is_empty() {
+            break;
+        }
+        tokio::select! {
+            job = jobs.recv(), if open && pending.len() < max_pending => match job {
+                Some(job) => {
+                    pending.push_back(job);
+                    while pending.len() < max_pending {
+                        let Ok(job) = jobs.try_recv() else { break };
+                        pending.push_back(job);
+                    }
+                }
+                None => open = false,
+            },
+            Some(finished) = running.join_next_with_id() => {
+                let (id, connection) = match finished {
+                    Ok((id, connection)) => (id, connection),
+                    Err(error) => {
+                        // Its ballots' senders saw their replies dropped: "try again".
+                        tracing::error!(%error, "a vote batch task failed");
+                        (error.id(), WriterConnection::new(&pool))
+                    }
+                };
+                if let Some(ballots) = running_ballots.remove(&id) {
+                    claims.release(&ballots);
+                }
+                idle.push(connection);
+            },
+            _ = stop.wait_for(|stopping| *stopping), if !closing => {
+                // Closing lets the queued ballots through, then `recv` reports the end.
+                jobs.close();
+                closing = true;
+            },
+        }
+    }
+    tracing::debug!("vote writer stopped: every queued ballot is written");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(voter: i64, submission: i64) -> Job {
+        let (reply, _) = oneshot::channel();
+        let ballot = Ballot {
+            voter: VoterId(voter),
+            submission: SubmissionId(submission),
+            rating: Rating::new(5).unwrap(),
+            pick_point: 0,
+        };
+        Job { ballot, reply }
+    }
+
+    fn ids(jobs: &[Job]) -> Vec<(i64, i64)> {
+        jobs.iter().map(|j| (j.ballot.voter.0, j.ballot.submission.0)).collect()
+    }
+
+    #[test]
+    fn a_batch_holds_one_ballot_per_voter_and_per_picture_in_arrival_order() {
+        let mut pending: VecDeque<Job> = [job(1, 10), job(2, 10), job(1, 11), job(3, 12)].into();
+        let mut claims = Claims::default();
+        let batch = take_batch(&mut pending, &mut claims, 10);
+        assert_eq!(ids(&batch), [(1, 10), (3, 12)]);
+        assert_eq!(ids(pending.make_contiguous()), [(2, 10), (1, 11)]);
+    }
+
+    #[test]
+    fn ballots_of_running_batches_wait_until_those_finish() {
+        let mut pending: VecDeque<Job> = [job(1, 10), job(2, 20)].into();
+        let mut claims = Claims::default();
+        let first = take_batch(&mut pending, &mut claims, 10);
+        pending.extend([job(1, 11), job(4, 20), job(5, 50)]);
+        assert_eq!(ids(&take_batch(&mut pending, &mut claims, 10)), [(5, 50)]);
+        let first: Vec<Ballot> = first.iter().map(|j| j.ballot).collect();
+        claims.release(&first);
+        assert_eq!(ids(&take_batch(&mut pending, &mut claims, 10)), [(1, 11), (4, 20)]);
+    }
+
+    #[test]
+    fn batches_are_capped() {
+        let mut pending: VecDeque<Job> = (0..5).map(|i| job(i, i)).collect();
+        let mut claims = Claims::default();
+        assert_eq!(take_batch(&mut pending, &mut claims, 3).len(), 3);
+        assert_eq!(pending.len(), 2);
+    }
+}
