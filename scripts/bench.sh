@@ -14,6 +14,8 @@ CONCURRENCY=${BENCH_CONCURRENCY:-64}
 SECONDS_MEASURED=${BENCH_SECONDS:-30}
 WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-5}
 PORT=${BENCH_PORT:-3200}
+# wrk threads: each drives CONCURRENCY/threads connections, one voter each (see vote_loop.lua).
+WRK_THREADS=${BENCH_WRK_THREADS:-$(nproc)}
 BIN=${BIN:-${CARGO_TARGET_DIR:-target}/release/ratemyderp}
 # Short, so the cluster's Unix socket path stays within the kernel's limit.
 DATA=${BENCH_DATA_DIR:-/tmp/ratemyderp-bench}
@@ -53,12 +55,12 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null &
 curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server did not start" >&2; exit 1; }
 
 step "Warm-up: ${WARMUP_SECONDS}s of voting"
-wrk -t "$CONCURRENCY" -c "$CONCURRENCY" -d "${WARMUP_SECONDS}s" -s scripts/bench/vote_loop.lua "http://127.0.0.1:$PORT" >/dev/null
+wrk -t "$WRK_THREADS" -c "$CONCURRENCY" -d "${WARMUP_SECONDS}s" -s scripts/bench/vote_loop.lua "http://127.0.0.1:$PORT" >/dev/null
 
 step "Vote loop: $CONCURRENCY voters for ${SECONDS_MEASURED}s"
 before=$(sql "SELECT count(*) FROM votes")
 started=$(date +%s.%N)
-wrk_out=$(wrk -t "$CONCURRENCY" -c "$CONCURRENCY" -d "${SECONDS_MEASURED}s" --timeout 10s -s scripts/bench/vote_loop.lua "http://127.0.0.1:$PORT")
+wrk_out=$(wrk -t "$WRK_THREADS" -c "$CONCURRENCY" -d "${SECONDS_MEASURED}s" --timeout 10s -s scripts/bench/vote_loop.lua "http://127.0.0.1:$PORT")
 finished=$(date +%s.%N)
 after=$(sql "SELECT count(*) FROM votes")
 wrk_result=$(grep '^RESULT' <<<"$wrk_out")
@@ -108,7 +110,7 @@ Measured by \`make bench\` (\`scripts/bench.sh\`); every figure below comes from
 
 ## Vote loop against pgbench ($CONCURRENCY concurrent clients, ${SECONDS_MEASURED} s each, 100,000 pictures)
 
-wrk drives $CONCURRENCY anonymous voters, one connection each, through the full loop: \`GET /\`
+wrk ($WRK_THREADS threads) drives $CONCURRENCY anonymous voters, one connection each, through the full loop: \`GET /\`
 for a cookie and a ticket, then \`POST /api/vote\` with the ticket from each answer (each answer
 carries the verdict and the next picture). pgbench then runs a one-row \`INSERT\` per transaction
 on the same cluster at the same concurrency.

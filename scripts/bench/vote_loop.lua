@@ -1,12 +1,18 @@
--- wrk script: every wrk thread is one anonymous voter on its own connection, going through the
--- real loop: GET / (voter cookie and first ticket), then POST /api/vote with the ticket from each
--- answer. A voter who runs out of pictures starts over as a new voter.
+-- wrk script: every connection carries one anonymous voter through the real loop: GET / (voter
+-- cookie and first ticket), then POST /api/vote with the ticket from each answer. A voter who
+-- runs out of pictures, or whose vote is refused, is replaced by a new one.
+--
+-- A wrk thread serves many connections and its callbacks do not say which connection a
+-- response came on, so voters are matched up by their tickets: the first 12 base64 characters
+-- of a ticket encode its version byte and the voter id, which leads back to that voter's
+-- cookie. After each response the thread's next request goes out on the same connection, so
+-- every connection always has exactly one voter with one vote in flight.
 -- Globals (not locals) so that done() can read them from each thread.
-cookie = nil
-ticket = nil
 votes = 0
 refused = 0
 
+local cookie_of = {} -- ticket prefix (voter) -> "rmd_voter=..."
+local ready = {} -- voters whose next vote can be sent: { cookie, ticket }
 local threads = {}
 
 function setup(thread)
@@ -18,35 +24,38 @@ function init(args)
 end
 
 function request()
-  if ticket == nil then
+  local voter = table.remove(ready)
+  if voter == nil then
     return wrk.format("GET", "/", {})
   end
   return wrk.format("POST", "/api/vote", {
-    ["Cookie"] = cookie,
+    ["Cookie"] = voter.cookie,
     ["Accept"] = "application/json",
     ["Content-Type"] = "application/x-www-form-urlencoded",
-  }, "ticket=" .. ticket .. "&rating=" .. math.random(1, 10))
+  }, "ticket=" .. voter.ticket .. "&rating=" .. math.random(1, 10))
 end
 
 function response(status, headers, body)
-  local set_cookie = headers["set-cookie"] or headers["Set-Cookie"]
-  if set_cookie then
-    cookie = set_cookie:match("^([^;]+)")
-  end
   if status ~= 200 then
     refused = refused + 1
-    ticket = nil
-    cookie = nil
     return
   end
+  local ticket
   if body:sub(1, 1) == "{" then
     votes = votes + 1
     ticket = body:match('"ticket":"([^"]+)"')
   else
     ticket = body:match('name="ticket" value="([^"]+)"')
+    local set_cookie = headers["set-cookie"] or headers["Set-Cookie"]
+    if ticket and set_cookie then
+      cookie_of[ticket:sub(1, 12)] = set_cookie:match("^([^;]+)")
+    end
   end
-  if ticket == nil then
-    cookie = nil
+  if ticket then
+    local cookie = cookie_of[ticket:sub(1, 12)]
+    if cookie then
+      table.insert(ready, { cookie = cookie, ticket = ticket })
+    end
   end
 end
 
