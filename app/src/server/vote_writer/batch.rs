@@ -122,7 +122,11 @@ pub(super) async fn write_batch(writer: &mut WriterConnection, batch: Vec<Job>) 
     };
     match result {
         Ok(rows) => {
-            tracing::trace!(size, recorded = rows.len(), elapsed = ?started.elapsed(), "vote batch committed");
+            let elapsed = started.elapsed();
+            if elapsed > super::SLOW {
+                tracing::warn!(size, ?elapsed, "slow vote batch");
+            }
+            tracing::trace!(size, recorded = rows.len(), ?elapsed, "vote batch committed");
             let mut recorded: HashMap<VoterId, RecordedVote> =
                 rows.into_iter().map(|row| (row.voter_id, row)).collect();
             for job in batch {

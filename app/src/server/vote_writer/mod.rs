@@ -19,7 +19,10 @@ use crate::model::{Rating, SubmissionId};
 pub use batch::RecordedVote;
 use batch::{WriterConnection, write_batch};
 use sqlx::PgPool;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::{
+    collections::{HashMap, HashSet, VecDeque},
+    time::{Duration, Instant},
+};
 use tokio::{
     sync::{mpsc, oneshot, watch},
     task::{self, JoinHandle, JoinSet},
@@ -54,8 +57,12 @@ pub enum WriteError {
 
 struct Job {
     ballot: Ballot,
+    queued_at: Instant,
     reply: oneshot::Sender<Result<BallotOutcome, WriteError>>,
 }
+
+/// A batch or a wait longer than this is logged: it is what a voter feels as a slow vote.
+const SLOW: Duration = Duration::from_millis(100);
 
 /// Handle to the vote writer; cheap to clone.
 #[derive(Clone, Debug)]
@@ -93,7 +100,8 @@ impl VoteWriter {
     /// Writes `ballot` and returns once it is committed (or refused).
     pub async fn submit(&self, ballot: Ballot) -> Result<BallotOutcome, WriteError> {
         let (reply, outcome) = oneshot::channel();
-        self.queue.send(Job { ballot, reply }).await.map_err(|_| WriteError::Stopped)?;
+        let job = Job { ballot, queued_at: Instant::now(), reply };
+        self.queue.send(job).await.map_err(|_| WriteError::Stopped)?;
         outcome.await.map_err(|_| WriteError::Stopped)?
     }
 }
@@ -170,6 +178,11 @@ async fn dispatch(
                 break;
             }
             let ballots: Vec<Ballot> = batch.iter().map(|job| job.ballot).collect();
+            if let Some(waited) = batch.iter().map(|job| job.queued_at.elapsed()).max()
+                && waited > SLOW
+            {
+                tracing::warn!(?waited, size = batch.len(), "ballots waited long for a writer");
+            }
             let handle = running.spawn(async move {
                 write_batch(&mut connection, batch).await;
                 connection
@@ -226,7 +239,7 @@ mod tests {
             rating: Rating::new(5).unwrap(),
             pick_point: 0,
         };
-        Job { ballot, reply }
+        Job { ballot, queued_at: Instant::now(), reply }
     }
 
     fn ids(jobs: &[Job]) -> Vec<(i64, i64)> {
