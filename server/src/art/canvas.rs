@@ -154,6 +154,14 @@ impl Canvas {
         }
     }
 
+    /// Paints a filled ellipse (see [`ellipse`]).
+    pub fn ellipse(&mut self, c: Pt, rx: f32, ry: f32, angle: f32, colour: Colour, opacity: f32) {
+        let r = rx.max(ry);
+        self.paint(pt(c.x - r, c.y - r), pt(c.x + r, c.y + r), colour, opacity, |p| {
+            ellipse(p, c, rx, ry, angle)
+        });
+    }
+
     /// The canvas as 8-bit RGB bytes, row by row.
     pub fn into_rgb8(self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(self.pixels.len() * 3);

@@ -2,6 +2,7 @@
 
 pub mod canvas;
 pub mod creature;
+mod drawing;
 pub mod names;
 
 pub use creature::Creature;

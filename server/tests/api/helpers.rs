@@ -233,6 +233,16 @@ impl TestApp {
         Ticket { voter, submission, issued_at: unix_seconds(issued) }.seal(&self.signer)
     }
 
+    /// The picture the server has put in front of `voter`.
+    pub async fn shown_picture(&self, voter: VoterId) -> SubmissionId {
+        sqlx::query_scalar("SELECT current_submission_id FROM voters WHERE id = $1")
+            .bind(voter)
+            .fetch_one(&self.pool)
+            .await
+            .map(SubmissionId)
+            .expect("the voter has a picture in front of them")
+    }
+
     pub async fn vote_count(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM votes").fetch_one(&self.pool).await.expect("count")
     }

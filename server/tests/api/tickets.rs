@@ -146,12 +146,8 @@ async fn a_genuine_ticket_for_a_picture_not_revealed_is_refused() {
     let mut visitor = Visitor::new();
     let page = visitor.open(&app, "/").await;
     let voter = visitor.voter_id(&app);
-    let shown: i64 = sqlx::query_scalar("SELECT current_submission_id FROM voters WHERE id = $1")
-        .bind(voter)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let other = app.submission_ids().await.into_iter().find(|id| id.0 != shown).unwrap();
+    let shown = app.shown_picture(voter).await;
+    let other = app.submission_ids().await.into_iter().find(|id| *id != shown).unwrap();
     let ticket = app.mint_ticket(voter, other, SystemTime::now());
     assert_refused(visitor.vote(&app, &ticket, "5").await, StatusCode::CONFLICT, "stale_ticket")
         .await;
@@ -165,13 +161,8 @@ async fn an_expired_ticket_is_refused() {
     let mut visitor = Visitor::new();
     visitor.open(&app, "/").await;
     let voter = visitor.voter_id(&app);
-    let shown: i64 = sqlx::query_scalar("SELECT current_submission_id FROM voters WHERE id = $1")
-        .bind(voter)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
     let two_days_ago = SystemTime::now() - Duration::from_secs(2 * 86_400);
-    let ticket = app.mint_ticket(voter, app::model::SubmissionId(shown), two_days_ago);
+    let ticket = app.mint_ticket(voter, app.shown_picture(voter).await, two_days_ago);
     assert_refused(visitor.vote(&app, &ticket, "5").await, StatusCode::GONE, "expired_ticket")
         .await;
     assert_eq!(app.vote_count().await, 0);
