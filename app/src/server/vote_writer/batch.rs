@@ -95,60 +95,87 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// Writes `batch` and answers each ballot's sender.
+///
+/// When the database refuses the statement itself (rather than the connection failing), one
+/// ballot may be the cause; the ballots are then written one by one, so that it cannot keep
+/// failing the ballots that happen to share its batches.
 pub(super) async fn write_batch(writer: &mut WriterConnection, batch: Vec<Job>) {
+    match execute(writer, &batch).await {
+        Ok(rows) => answer(batch, rows),
+        Err(error @ sqlx::Error::Database(_)) if batch.len() > 1 => {
+            tracing::error!(
+                size = batch.len(),
+                error = %ErrorChain(&error),
+                "the database refused a vote batch; writing its ballots one by one"
+            );
+            for job in batch {
+                let single = [job];
+                match execute(writer, &single).await {
+                    Ok(rows) => answer(single.into(), rows),
+                    Err(error) => fail(writer, single.into(), &error),
+                }
+            }
+        }
+        Err(error) => fail(writer, batch, &error),
+    }
+}
+
+async fn execute(
+    writer: &mut WriterConnection,
+    batch: &[Job],
+) -> Result<Vec<RecordedVote>, sqlx::Error> {
     let size = batch.len();
     let mut voters = Vec::with_capacity(size);
     let mut submissions = Vec::with_capacity(size);
     let mut ratings = Vec::with_capacity(size);
     let mut points = Vec::with_capacity(size);
-    for Job { ballot, .. } in &batch {
+    for Job { ballot, .. } in batch {
         voters.push(ballot.voter.0);
         submissions.push(ballot.submission.0);
         ratings.push(i16::from(ballot.rating.get()));
         points.push(ballot.pick_point);
     }
     let started = Instant::now();
-    let result = match writer.get().await {
-        Ok(connection) => {
-            sqlx::query_as::<_, RecordedVote>(BATCH_SQL.as_str())
-                .bind(voters)
-                .bind(submissions)
-                .bind(ratings)
-                .bind(points)
-                .fetch_all(connection)
-                .await
-        }
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(rows) => {
-            let elapsed = started.elapsed();
-            if elapsed > super::SLOW {
-                tracing::warn!(size, ?elapsed, "slow vote batch");
-            }
-            tracing::trace!(size, recorded = rows.len(), ?elapsed, "vote batch committed");
-            let mut recorded: HashMap<VoterId, RecordedVote> =
-                rows.into_iter().map(|row| (row.voter_id, row)).collect();
-            for job in batch {
-                let outcome = match recorded.remove(&job.ballot.voter) {
-                    Some(vote) => BallotOutcome::Recorded(Box::new(vote)),
-                    None => BallotOutcome::Refused,
-                };
-                // The requester may have gone away; its vote stands regardless.
-                let _ = job.reply.send(Ok(outcome));
-            }
-        }
-        Err(error) => {
-            // The connection may be broken: start the next batch on a new one.
-            writer.connection = None;
-            tracing::error!(
-                size,
-                error = %ErrorChain(&error),
-                "vote batch failed; none of its votes were written"
-            );
-            for job in batch {
-                let _ = job.reply.send(Err(WriteError::BatchFailed));
-            }
-        }
+    let rows = sqlx::query_as::<_, RecordedVote>(BATCH_SQL.as_str())
+        .bind(voters)
+        .bind(submissions)
+        .bind(ratings)
+        .bind(points)
+        .fetch_all(writer.get().await?)
+        .await?;
+    let elapsed = started.elapsed();
+    if elapsed > super::SLOW {
+        tracing::warn!(size, ?elapsed, "slow vote batch");
+    }
+    tracing::trace!(size, recorded = rows.len(), ?elapsed, "vote batch committed");
+    Ok(rows)
+}
+
+fn answer(batch: Vec<Job>, rows: Vec<RecordedVote>) {
+    let mut recorded: HashMap<VoterId, RecordedVote> =
+        rows.into_iter().map(|row| (row.voter_id, row)).collect();
+    for job in batch {
+        let outcome = match recorded.remove(&job.ballot.voter) {
+            Some(vote) => BallotOutcome::Recorded(Box::new(vote)),
+            None => BallotOutcome::Refused,
+        };
+        // The requester may have gone away; its vote stands regardless.
+        let _ = job.reply.send(Ok(outcome));
+    }
+}
+
+fn fail(writer: &mut WriterConnection, batch: Vec<Job>, error: &sqlx::Error) {
+    // The connection may be broken: the next batch gets a new one.
+    writer.connection = None;
+    // Nothing is acknowledged; a retry of a vote that did commit (the connection failing
+    // after the commit) is answered "already rated", so no vote is lost or counted twice.
+    tracing::error!(
+        size = batch.len(),
+        error = %ErrorChain(error),
+        "vote batch failed; its voters were asked to try again"
+    );
+    for job in batch {
+        let _ = job.reply.send(Err(WriteError::BatchFailed));
     }
 }
