@@ -42,7 +42,7 @@ lint: ## Formatting and clippy, warnings as errors
 
 test-e2e: ## End-to-end tests in Chromium against the release build
 	@echo "==> End-to-end tests (Playwright, Chromium)"
-	cd end2end && RMD_BIN="$(abspath $(BIN))" npx playwright test
+	cd end2end && E2E_SERVER_BIN="$(abspath $(BIN))" npx playwright test
 
 bench: build ## Load benchmark: votes/s against pgbench on the same cluster (writes BENCHMARKS.md)
 	@scripts/bench.sh

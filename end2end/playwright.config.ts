@@ -3,8 +3,8 @@ import path from "node:path";
 
 // The release build, started fresh for this run: a throw-away database with the 36 demo
 // pictures, deleted when the server stops.
-const port = Number(process.env.RMD_E2E_PORT ?? 3100);
-const bin = process.env.RMD_BIN ?? path.resolve(__dirname, "../target/release/ratemyderp");
+const port = Number(process.env.E2E_PORT ?? 3100);
+const bin = process.env.E2E_SERVER_BIN ?? path.resolve(__dirname, "../target/release/ratemyderp");
 const baseURL = `http://127.0.0.1:${port}`;
 
 const chromium = {

@@ -18,7 +18,10 @@ pub async fn current_view() -> Result<VoteView, AppError> {
     views::current_view(&state.pool, &state.signer, voter.id).await.map_err(|error| {
         tracing::error!(error = %ErrorChain(&error), "could not load the voter's view");
         respond_with_status(ErrorCode::Unavailable);
-        AppError::new(ErrorCode::Unavailable)
+        AppError::with_message(
+            ErrorCode::Unavailable,
+            "Our database isn't answering right now. Please try again in a moment.",
+        )
     })
 }
 

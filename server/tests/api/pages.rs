@@ -84,3 +84,15 @@ async fn security_headers_and_health() {
     let health = app.http.get(format!("{}/healthz", app.address)).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn when_the_database_is_unreachable_the_page_says_so_with_a_way_to_retry() {
+    let app = spawn_app(2).await;
+    app.pool.close().await;
+    let page = Visitor::new().open(&app, "/").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.html.contains("We can't show you a derp right now"), "{}", page.html);
+    assert!(page.html.contains("isn't answering"), "{}", page.html);
+    assert!(page.html.contains("Try again"));
+    assert!(!page.html.contains("PoolClosed"), "no internal error text reaches the visitor");
+}
