@@ -144,7 +144,7 @@ Measured by \`make bench\` (\`scripts/bench.sh\`); every figure below comes from
 
 - **Date:** $(date -u '+%Y-%m-%d %H:%M UTC')
 - **Machine:** $machine
-- **Build:** release (\`cargo leptos build --release\`), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes')
+- **Build:** release (\`cargo leptos build --release\`), commit $(git rev-parse --short HEAD)$(git diff --quiet -- . ':!BENCHMARKS.md' || echo ' + uncommitted changes')
 - **Database:** the embedded PostgreSQL $("$PSQL" --version | awk '{print $3}') cluster, fsync and synchronous_commit on; server, load generator and database share the machine.
 
 ## Vote loop against pgbench ($CONCURRENCY concurrent clients, 100,000 pictures)
