@@ -25,6 +25,16 @@ pub enum ErrorCode {
     StaleTicket,
     /// A request from another site tried to change something.
     CrossSite,
+    /// A form field was filled in wrongly; the message says which and how.
+    Invalid,
+    UsernameTaken,
+    /// The username or email and the password do not match (whichever was wrong is not said).
+    LoginFailed,
+    TooManyAttempts,
+    /// An emailed link that is unknown, already used or expired.
+    BadLink,
+    SignInRequired,
+    NotFound,
     /// The server is overloaded or its database is unreachable; trying again later may work.
     Unavailable,
     Internal,
@@ -33,7 +43,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 19] = [
         Self::BadRequest,
         Self::BadRating,
         Self::BadTicket,
@@ -43,6 +53,13 @@ impl ErrorCode {
         Self::AlreadyRated,
         Self::StaleTicket,
         Self::CrossSite,
+        Self::Invalid,
+        Self::UsernameTaken,
+        Self::LoginFailed,
+        Self::TooManyAttempts,
+        Self::BadLink,
+        Self::SignInRequired,
+        Self::NotFound,
         Self::Unavailable,
         Self::Internal,
         Self::Network,
@@ -51,10 +68,17 @@ impl ErrorCode {
     /// The HTTP status this error is answered with.
     pub fn status(self) -> u16 {
         match self {
-            Self::BadRequest | Self::BadRating | Self::BadTicket | Self::CookiesRequired => 400,
+            Self::BadRequest
+            | Self::BadRating
+            | Self::BadTicket
+            | Self::CookiesRequired
+            | Self::Invalid => 400,
+            Self::LoginFailed | Self::SignInRequired => 401,
             Self::ForeignTicket | Self::CrossSite => 403,
-            Self::AlreadyRated | Self::StaleTicket => 409,
-            Self::ExpiredTicket => 410,
+            Self::NotFound => 404,
+            Self::AlreadyRated | Self::StaleTicket | Self::UsernameTaken => 409,
+            Self::ExpiredTicket | Self::BadLink => 410,
+            Self::TooManyAttempts => 429,
             Self::Unavailable | Self::Network => 503,
             Self::Internal => 500,
         }
@@ -71,6 +95,13 @@ impl ErrorCode {
             Self::AlreadyRated => "already_rated",
             Self::StaleTicket => "stale_ticket",
             Self::CrossSite => "cross_site",
+            Self::Invalid => "invalid",
+            Self::UsernameTaken => "username_taken",
+            Self::LoginFailed => "login_failed",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::BadLink => "bad_link",
+            Self::SignInRequired => "sign_in_required",
+            Self::NotFound => "not_found",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::Network => "network",
@@ -103,6 +134,15 @@ impl ErrorCode {
                 "That picture isn't the one in front of you any more. Here's your current one."
             }
             Self::CrossSite => "That request came from another site, so it was refused.",
+            Self::Invalid => "Some of that wasn't filled in right. Check the form and try again.",
+            Self::UsernameTaken => "That username is taken. Try another one.",
+            Self::LoginFailed => "That username or email and password don't match. Try again.",
+            Self::TooManyAttempts => "Too many failed attempts. Wait a few minutes and try again.",
+            Self::BadLink => {
+                "That link has expired or was already used. You can ask for a new one."
+            }
+            Self::SignInRequired => "Please log in first.",
+            Self::NotFound => "We couldn't find that page.",
             Self::Unavailable => {
                 "We couldn't save your vote just now. Nothing was lost — please try again."
             }

@@ -1,5 +1,6 @@
 //! RateMyDerp: the Leptos app shared by the server (SSR) and the browser (hydration).
 
+pub mod account;
 pub mod api;
 pub mod error;
 pub mod model;
@@ -9,11 +10,23 @@ pub mod server;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos::form::ActionForm;
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
 };
-use pages::{not_found::NotFound, vote::VotePage};
+use pages::{
+    account::{
+        AuthRevision,
+        links::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
+        login::LoginPage,
+        settings::SettingsPage,
+        signup::{CheckInboxPage, SignUpPage},
+    },
+    not_found::NotFound,
+    profile::ProfilePage,
+    vote::VotePage,
+};
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -37,6 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(AuthRevision(RwSignal::new(0)));
     view! {
         <Stylesheet id="leptos" href="/pkg/ratemyderp.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
@@ -50,6 +64,21 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     // Rendered whole before sending, so the page works without JavaScript.
                     <Route path=StaticSegment("") view=VotePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("signup") view=SignUpPage/>
+                    <Route
+                        path=(StaticSegment("signup"), StaticSegment("check-your-inbox"))
+                        view=CheckInboxPage
+                    />
+                    <Route path=StaticSegment("login") view=LoginPage/>
+                    <Route path=StaticSegment("verify-email") view=VerifyEmailPage/>
+                    <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage/>
+                    <Route path=StaticSegment("reset-password") view=ResetPasswordPage/>
+                    <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("u"), ParamSegment("username"))
+                        view=ProfilePage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <SiteFooter/>
@@ -59,12 +88,39 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn SiteHeader() -> impl IntoView {
+    let revision = expect_context::<AuthRevision>();
+    let signed_in = Resource::new(move || revision.0.get(), |_| api::who_is_signed_in());
+    let log_out = ServerAction::<api::LogOut>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = log_out.value().get() {
+            revision.bump();
+        }
+    });
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">
                 <img src="/favicon.svg" alt="" width="28" height="28"/>
                 <span>"RateMyDerp"</span>
             </A>
+            <nav class="account-nav" aria-label="Account">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match signed_in.await {
+                            Ok(Some(user)) => view! {
+                                <a href=format!("/u/{}", user.username)>{user.display_name}</a>
+                                <a href="/settings">"Settings"</a>
+                                <ActionForm action=log_out attr:class="inline-form">
+                                    <button type="submit" class="link-button">"Log out"</button>
+                                </ActionForm>
+                            }.into_any(),
+                            _ => view! {
+                                <a href="/login">"Log in"</a>
+                                <a href="/signup" class="button small">"Sign up"</a>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </nav>
         </header>
     }
 }

@@ -16,6 +16,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub votes: VoteSettings,
+    pub accounts: AccountSettings,
     pub site: SiteSettings,
     /// Signs voter cookies and vote tickets. At least 32 bytes. When unset, a random key is
     /// generated once and kept in `<data_dir>/secret.key`; set it explicitly when several
@@ -62,6 +63,21 @@ pub struct VoteSettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct AccountSettings {
+    /// How long a login lasts.
+    pub session_days: u32,
+    /// Argon2id memory per hash, in KiB; never below 19456 (OWASP's minimum).
+    pub password_memory_kib: u32,
+    /// Argon2id passes; never below 2.
+    pub password_iterations: u32,
+    /// Passwords hashed at the same time; more wait their turn.
+    pub password_hashing_concurrency: usize,
+    /// Where emails are written when no SMTP server is configured (default `<data_dir>/outbox`).
+    pub outbox_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SiteSettings {
     /// Where cargo-leptos put the built site (`pkg/`, assets).
     pub root: PathBuf,
@@ -84,6 +100,13 @@ impl Default for Settings {
                 demo_pictures: 36,
             },
             votes: VoteSettings { writers: 2, max_batch: 256, ticket_max_age_hours: 24 },
+            accounts: AccountSettings {
+                session_days: 30,
+                password_memory_kib: 19_456,
+                password_iterations: 2,
+                password_hashing_concurrency: 2,
+                outbox_dir: None,
+            },
             site: SiteSettings { root: PathBuf::from("target/site") },
             secret_key: None,
         }
@@ -173,6 +196,14 @@ impl Settings {
         if self.votes.ticket_max_age_hours == 0 {
             return Err(ConfigError::Rule("votes.ticket_max_age_hours must be at least 1".into()));
         }
+        if !(1..=400).contains(&self.accounts.session_days) {
+            return Err(ConfigError::Rule("accounts.session_days must be from 1 to 400".into()));
+        }
+        if !(1..=64).contains(&self.accounts.password_hashing_concurrency) {
+            return Err(ConfigError::Rule(
+                "accounts.password_hashing_concurrency must be from 1 to 64".into(),
+            ));
+        }
         if self.database.max_connections < 2 {
             return Err(ConfigError::Rule("database.max_connections must be at least 2".into()));
         }
@@ -181,6 +212,14 @@ impl Settings {
 
     pub fn serves_https(&self) -> bool {
         self.server.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+    }
+
+    pub fn session_lifetime(&self) -> Duration {
+        Duration::from_secs(u64::from(self.accounts.session_days) * 86_400)
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.accounts.outbox_dir.clone().unwrap_or_else(|| self.database.data_dir.join("outbox"))
     }
 
     pub fn ticket_max_age(&self) -> Duration {

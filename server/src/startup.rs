@@ -9,6 +9,7 @@ use crate::{
 };
 use app::server::{
     AppState, Shared,
+    accounts::{AccountPolicy, mailer::Mailer, password::PasswordHasherPool},
     signing::{SecretKey, Signer},
     vote_writer::{VoteWriter, VoteWriterTask},
     voter::CookiePolicy,
@@ -17,7 +18,7 @@ use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use rand::RngCore;
 use sqlx::PgPool;
-use std::{future::Future, io, net::SocketAddr, time::Duration};
+use std::{future::Future, io, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,8 @@ pub enum StartupError {
     Database(#[from] DatabaseError),
     #[error("could not create the demo pictures")]
     Seed(#[source] sqlx::Error),
+    #[error("could not set up password hashing")]
+    Passwords(#[source] app::server::accounts::password::PasswordError),
     #[error("could not listen on {addr}")]
     Listen { addr: SocketAddr, source: io::Error },
 }
@@ -68,6 +71,19 @@ impl Application {
             .await
             .map_err(|source| StartupError::Listen { addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Listen { addr, source })?;
+        let passwords = PasswordHasherPool::new(
+            settings.accounts.password_memory_kib,
+            settings.accounts.password_iterations,
+            settings.accounts.password_hashing_concurrency,
+        )
+        .map_err(StartupError::Passwords)?;
+        let public_url = settings
+            .server
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_owned();
         let state = AppState::new(Shared {
             leptos_options: leptos_options(settings, addr),
             pool: pool.clone(),
@@ -75,12 +91,16 @@ impl Application {
             votes,
             cookies: CookiePolicy { secure: settings.serves_https() },
             ticket_max_age: settings.ticket_max_age(),
+            passwords,
+            mailer: Arc::new(Mailer::Outbox(settings.outbox_dir())),
+            accounts: AccountPolicy { public_url, session_lifetime: settings.session_lifetime() },
         });
         let router = routes::router(
             state,
             &RouterSettings {
                 request_timeout: Duration::from_secs(settings.server.request_timeout_secs),
                 https: settings.serves_https(),
+                public_url: settings.server.public_url.clone(),
             },
         );
         Ok(Self { listener, router, database, vote_writers, pool })
@@ -102,7 +122,9 @@ impl Application {
     ) -> io::Result<()> {
         let Self { listener, router, database, vote_writers, pool } = self;
         drop(pool);
-        let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        // The peer address is what failed logins are counted against.
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         vote_writers.finish().await;
         database.close().await;
         served

@@ -1,2 +1,4 @@
+pub mod account;
 pub mod not_found;
+pub mod profile;
 pub mod vote;

@@ -1,5 +1,6 @@
 //! Server-only code: compiled with the `ssr` feature, never into the browser bundle.
 
+pub mod accounts;
 pub mod picks;
 pub mod signing;
 pub mod ticket;
@@ -9,12 +10,19 @@ pub mod vote_writer;
 pub mod voter;
 
 use crate::error::{AppError, ErrorCode};
-use http::{StatusCode, header::ACCEPT, request::Parts};
+use http::{HeaderValue, StatusCode, header::{ACCEPT, SET_COOKIE}, request::Parts};
 use leptos::prelude::{LeptosOptions, use_context, with_context};
 use leptos_axum::ResponseOptions;
+use accounts::{AccountPolicy, mailer::Mailer, password::PasswordHasherPool, sessions::SignedInUser};
 use signing::Signer;
 use sqlx::PgPool;
-use std::{error::Error, fmt, sync::Arc, time::Duration};
+use std::{
+    error::Error,
+    fmt,
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    sync::Arc,
+    time::Duration,
+};
 use vote_writer::VoteWriter;
 use voter::{CookiePolicy, Voter};
 
@@ -32,6 +40,9 @@ pub struct Shared {
     pub cookies: CookiePolicy,
     /// How long a revealed picture stays votable with the ticket it was shown with.
     pub ticket_max_age: Duration,
+    pub passwords: PasswordHasherPool,
+    pub mailer: Arc<Mailer>,
+    pub accounts: AccountPolicy,
 }
 
 impl AppState {
@@ -66,6 +77,14 @@ impl fmt::Display for ErrorChain<'_> {
         }
         Ok(())
     }
+}
+
+/// The shared state, for server functions that do not need the voter.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("server function called without the application state");
+        AppError::new(ErrorCode::Internal)
+    })
 }
 
 /// The shared state and the voter behind the request a server function is answering.
@@ -106,6 +125,52 @@ fn is_plain_form_post() -> bool {
             .is_some_and(|v| v.contains("text/html"))
     })
     .unwrap_or(false)
+}
+
+/// The account behind the current request, if it carries a live session.
+pub fn signed_in_user() -> Option<SignedInUser> {
+    with_context::<Parts, _>(|parts| parts.extensions.get::<Option<SignedInUser>>().cloned())
+        .flatten()
+        .flatten()
+}
+
+/// The address the current request came from (the peer of the TCP connection).
+pub fn client_address() -> IpAddr {
+    with_context::<Parts, _>(|parts| {
+        parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
+    })
+    .flatten()
+    .unwrap_or_else(|| {
+        tracing::warn!("no peer address on the request; is the server using connect info?");
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+    })
+}
+
+/// Adds a `Set-Cookie` header to the response being built.
+pub fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) =
+        (use_context::<ResponseOptions>(), HeaderValue::from_str(value))
+    {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
+/// Finishes a form's server function: on success, the browser goes to `success` (with or
+/// without JavaScript); on failure, a plain form post goes back to `form_page` with the
+/// problem named, and programs get the error's status.
+pub fn finish<T>(result: Result<T, AppError>, success: &str, form_page: &str) -> Result<T, AppError> {
+    match &result {
+        Ok(_) => leptos_axum::redirect(success),
+        Err(error) if is_plain_form_post() => {
+            let separator = if form_page.contains('?') { '&' } else { '?' };
+            leptos_axum::redirect(&format!(
+                "{form_page}{separator}problem={}",
+                error.code.as_str()
+            ));
+        }
+        Err(error) => respond_with_status(error.code),
+    }
+    result
 }
 
 /// Finishes a server function's answer. Programs get the error's status code. A plain form

@@ -109,7 +109,7 @@ async fn fetch_view_row(pool: &PgPool, voter: VoterId) -> Result<Option<ViewRow>
 }
 
 /// The voter's view. Showing the page reveals a picture only when none is in front of the voter
-/// (a first visit, a retired picture, or new pictures since they rated everything): reloading
+/// (a first visit, a retired or deleted picture, or new pictures since they rated everything): reloading
 /// shows the same picture again, so the only way to the next one is to vote.
 pub async fn current_view(
     pool: &PgPool,
@@ -124,8 +124,8 @@ pub async fn current_view(
             Some(pick) => {
                 sqlx::query(
                     "UPDATE voters SET current_submission_id = $2, revealed_at = now() \
-                     WHERE id = $1 AND (current_submission_id IS NULL OR current_submission_id IN \
-                        (SELECT id FROM submissions WHERE retired_at IS NOT NULL))",
+                     WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM submissions s \
+                        WHERE s.id = current_submission_id AND s.retired_at IS NULL)",
                 )
                 .bind(voter)
                 .bind(pick)

@@ -1,5 +1,6 @@
 //! The HTTP surface: pages and server functions, pictures, static files, health.
 
+mod cross_site;
 mod media;
 mod voter;
 
@@ -32,6 +33,8 @@ const SERVER_FN_BODY_LIMIT: usize = 16 * 1024;
 pub struct RouterSettings {
     pub request_timeout: Duration,
     pub https: bool,
+    /// The configured public address, which is the only origin allowed to post when set.
+    pub public_url: Option<String>,
 }
 
 pub fn router(state: AppState, settings: &RouterSettings) -> Router {
@@ -52,6 +55,11 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
         )
         .route("/api/{*fn_name}", post(server_function))
         .layer(from_fn_with_state(state.clone(), voter::identify_voter))
+        // Before anything else: a forged request costs no database lookup.
+        .layer(from_fn_with_state(
+            cross_site::SiteOrigin(std::sync::Arc::new(settings.public_url.clone())),
+            cross_site::refuse_cross_site,
+        ))
         .layer(DefaultBodyLimit::max(SERVER_FN_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

@@ -6,6 +6,9 @@ use crate::{
 };
 use leptos::prelude::*;
 
+mod accounts;
+pub use accounts::*;
+
 /// The picture in front of the voter (revealing one if there is none yet) and their last verdict.
 #[server(endpoint = "view")]
 pub async fn current_view() -> Result<VoteView, AppError> {

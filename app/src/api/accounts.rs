@@ -1,0 +1,193 @@
+//! Server functions for accounts. Forms post to them with or without JavaScript; on success the
+//! browser is sent on to the next page, on failure back to the form with the problem named.
+
+use crate::{
+    account::{AccountSettings, Profile, SignedIn},
+    error::AppError,
+};
+use leptos::prelude::*;
+
+/// Who is logged in, if anybody.
+#[server(endpoint = "me")]
+pub async fn who_is_signed_in() -> Result<Option<SignedIn>, AppError> {
+    Ok(crate::server::signed_in_user().map(|user| SignedIn {
+        username: user.username,
+        display_name: user.display_name,
+        email_verified: user.email_verified,
+    }))
+}
+
+#[server(endpoint = "sign-up")]
+pub async fn sign_up(username: String, email: String, password: String) -> Result<(), AppError> {
+    use crate::server::{accounts::register, finish, state};
+    let result = async {
+        let form = register::Registration::parse(&username, &email, &password)?;
+        register::register(&state()?, form).await?;
+        Ok(())
+    };
+    finish(result.await, "/signup/check-your-inbox", "/signup")
+}
+
+#[server(endpoint = "log-in")]
+pub async fn log_in(identifier: String, password: String) -> Result<(), AppError> {
+    use crate::server::{
+        accounts::login::{LoginAttempt, login},
+        client_address, finish, request_context, set_cookie, signed_in_user,
+    };
+    let result = async {
+        let (state, voter) = request_context()?;
+        let previous = signed_in_user();
+        let attempt = LoginAttempt {
+            identifier: &identifier,
+            password: &password,
+            address: client_address(),
+            anonymous_voter: (previous.is_none() && voter.cookie_was_sent).then_some(voter.id),
+            previous_session: previous.map(|user| user.session),
+        };
+        let token = login(&state, attempt).await?;
+        set_cookie(&state.cookies.session_set_cookie(&token, state.accounts.session_lifetime));
+        Ok(())
+    };
+    finish(result.await, "/", "/login")
+}
+
+#[server(endpoint = "log-out")]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::server::{accounts::login::logout, finish, state};
+    let result = async {
+        let state = state()?;
+        if let Some(user) = crate::server::signed_in_user() {
+            logout(&state, &user.session).await?;
+        }
+        forget_browser(&state);
+        Ok(())
+    };
+    finish(result.await, "/", "/")
+}
+
+/// After logging out or deleting the account, the browser starts over as a new anonymous
+/// voter, so that the next person at a shared computer sees nothing of the last one.
+#[cfg(feature = "ssr")]
+fn forget_browser(state: &crate::server::AppState) {
+    use crate::server::{set_cookie, voter::{VoterId, seal_voter_cookie}};
+    set_cookie(&state.cookies.session_clear_cookie());
+    set_cookie(&state.cookies.voter_set_cookie(&seal_voter_cookie(&state.signer, VoterId::random())));
+}
+
+#[server(endpoint = "confirm-email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    use crate::server::{accounts::recovery, finish, state};
+    let result = async { Ok(recovery::verify_email(&state()?, &token).await?) };
+    finish(result.await, "/verify-email?confirmed", "/verify-email")
+}
+
+#[server(endpoint = "forgot-password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::{account::Email, server::{accounts::{AccountError, recovery}, finish, state}};
+    let result = async {
+        let email = Email::parse(&email).map_err(AccountError::from)?;
+        recovery::request_reset(&state()?, email);
+        Ok(())
+    };
+    finish(result.await, "/forgot-password?sent", "/forgot-password")
+}
+
+#[server(endpoint = "reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::server::{accounts::recovery, finish, state};
+    let result = async { Ok(recovery::reset_password(&state()?, &token, &password).await?) };
+    let form_page = format!("/reset-password?token={}", urlencode(&token));
+    finish(result.await, "/login?reset", &form_page)
+}
+
+/// Keeps a token that is not ours from breaking the URL it is put back into.
+#[cfg(feature = "ssr")]
+fn urlencode(text: &str) -> String {
+    text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(64).collect()
+}
+
+#[server(endpoint = "profile")]
+pub async fn load_profile(username: String) -> Result<Profile, AppError> {
+    use crate::server::{accounts::profile, respond_with_status, state};
+    let result: Result<Profile, AppError> =
+        async { Ok(profile::load(&state()?.pool, &username).await?) }.await;
+    // Also runs while the page renders: a missing profile makes the page a 404.
+    if let Err(error) = &result {
+        respond_with_status(error.code);
+    }
+    result
+}
+
+#[server(endpoint = "settings")]
+pub async fn load_account_settings() -> Result<AccountSettings, AppError> {
+    use crate::server::{accounts::settings, respond_with_status};
+    let result = async {
+        let (state, user) = signed_in_context()?;
+        Ok(settings::load(&state, user.user_id).await?)
+    };
+    let result: Result<AccountSettings, AppError> = result.await;
+    if let Err(error) = &result {
+        respond_with_status(error.code);
+    }
+    result
+}
+
+/// The shared state and the signed-in user, or "please log in".
+#[cfg(feature = "ssr")]
+fn signed_in_context()
+-> Result<(crate::server::AppState, crate::server::accounts::sessions::SignedInUser), AppError> {
+    use crate::server::accounts::AccountError;
+    let state = crate::server::state()?;
+    let user = crate::server::signed_in_user().ok_or(AccountError::SignInRequired)?;
+    Ok((state, user))
+}
+
+#[server(endpoint = "settings/profile")]
+pub async fn save_profile(
+    display_name: String,
+    bio: String,
+    // A checkbox: sent ("on") only when ticked.
+    #[server(default)]
+    hide_ratings_count: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{accounts::settings, finish};
+    let result = async {
+        let (state, user) = signed_in_context()?;
+        settings::update_profile(&state, user.user_id, &display_name, &bio, hide_ratings_count.is_some())
+            .await?;
+        Ok(())
+    };
+    finish(result.await, "/settings?saved=profile", "/settings")
+}
+
+#[server(endpoint = "settings/password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    use crate::server::{accounts::settings, finish};
+    let result = async {
+        let (state, user) = signed_in_context()?;
+        Ok(settings::change_password(&state, &user, &current_password, &new_password).await?)
+    };
+    finish(result.await, "/settings?saved=password", "/settings")
+}
+
+#[server(endpoint = "settings/email")]
+pub async fn change_email(email: String, password: String) -> Result<(), AppError> {
+    use crate::server::{accounts::settings, finish};
+    let result = async {
+        let (state, user) = signed_in_context()?;
+        Ok(settings::change_email(&state, &user, &email, &password).await?)
+    };
+    finish(result.await, "/settings?saved=email", "/settings")
+}
+
+#[server(endpoint = "settings/delete")]
+pub async fn delete_account(password: String) -> Result<(), AppError> {
+    use crate::server::{accounts::settings, finish};
+    let result = async {
+        let (state, user) = signed_in_context()?;
+        settings::delete_account(&state, &user, &password).await?;
+        forget_browser(&state);
+        Ok(())
+    };
+    finish(result.await, "/?account-deleted", "/settings")
+}

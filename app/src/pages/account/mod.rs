@@ -1,0 +1,54 @@
+//! Pages for signing up, logging in, following emailed links and changing settings.
+
+pub mod links;
+pub mod login;
+pub mod settings;
+pub mod signup;
+
+use crate::error::{AppError, ErrorCode};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// Bumped whenever who is logged in may have changed, so that the header asks again.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthRevision(pub RwSignal<u32>);
+
+impl AuthRevision {
+    pub fn bump(self) {
+        self.0.update(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// The problem to show above a form: the last answer of its action or, after a form posted
+/// without JavaScript, the code the server put in the address.
+pub fn form_problem(
+    value: impl Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    let posted = use_query_map().with_untracked(|query| {
+        query.get("problem").and_then(|code| ErrorCode::from_code(&code))
+    });
+    move || match value.get() {
+        Some(Err(error)) => Some(error.message),
+        Some(Ok(_)) => None,
+        None => posted.map(|code| code.default_message().to_owned()),
+    }
+}
+
+/// Whether the address carries `flag` (as in `/login?reset`).
+pub fn has_flag(flag: &'static str) -> bool {
+    use_query_map().with_untracked(|query| query.get(flag).is_some())
+}
+
+/// An error above a form, announced to screen readers.
+#[component]
+pub fn FormProblem(problem: impl Fn() -> Option<String> + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        {move || problem().map(|message| view! { <p class="notice" role="alert">{message}</p> })}
+    }
+}
+
+/// A confirmation above a form.
+#[component]
+pub fn FormSuccess(children: Children) -> impl IntoView {
+    view! { <p class="notice success" role="status">{children()}</p> }
+}

@@ -1,0 +1,64 @@
+//! An anonymous visitor who logs in keeps their votes: they move to the account's voter.
+
+use crate::server::voter::VoterId;
+use sqlx::{Postgres, Transaction};
+
+/// Moves the votes of `anonymous` to `account` in the caller's transaction. Where both rated the
+/// same picture, or the anonymous vote is on one of the account's own pictures, the anonymous
+/// vote is withdrawn from its picture's tally instead. Answers how many votes moved.
+pub async fn move_votes(
+    tx: &mut Transaction<'_, Postgres>,
+    anonymous: VoterId,
+    account: VoterId,
+) -> Result<i64, sqlx::Error> {
+    if anonymous == account {
+        return Ok(0);
+    }
+    // Both voter rows, locked in id order: a vote being written for either waits, and two
+    // logins at once cannot deadlock.
+    let locked: Vec<VoterId> = sqlx::query_scalar(
+        "SELECT id FROM voters WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+    )
+    .bind([anonymous, account])
+    .fetch_all(&mut **tx)
+    .await?;
+    if !locked.contains(&anonymous) {
+        return Ok(0);
+    }
+    sqlx::query(
+        "WITH withdrawn AS (
+             DELETE FROM votes a
+             WHERE a.voter_id = $1
+               AND (EXISTS (SELECT 1 FROM votes u WHERE u.voter_id = $2 AND u.submission_id = a.submission_id)
+                    OR EXISTS (SELECT 1 FROM submissions s WHERE s.id = a.submission_id AND s.submitted_by = $2))
+             RETURNING a.submission_id, a.rating
+         )
+         UPDATE tallies t SET vote_count = t.vote_count - 1, rating_sum = t.rating_sum - w.rating
+         FROM withdrawn w
+         WHERE t.submission_id = w.submission_id",
+    )
+    .bind(anonymous)
+    .bind(account)
+    .execute(&mut **tx)
+    .await?;
+    let moved: i64 = sqlx::query_scalar(
+        "WITH moved AS (UPDATE votes SET voter_id = $2 WHERE voter_id = $1 RETURNING 1)
+         SELECT count(*) FROM moved",
+    )
+    .bind(anonymous)
+    .bind(account)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE voters SET votes_cast = CASE WHEN id = $2 THEN votes_cast + $3::int ELSE 0 END,
+                           last_submission_id = CASE WHEN id = $2 THEN last_submission_id END,
+                           last_rating = CASE WHEN id = $2 THEN last_rating END
+         WHERE id IN ($1, $2)",
+    )
+    .bind(anonymous)
+    .bind(account)
+    .bind(i32::try_from(moved).unwrap_or(i32::MAX))
+    .execute(&mut **tx)
+    .await?;
+    Ok(moved)
+}

@@ -1,0 +1,89 @@
+//! Following emailed links: confirming an address, resetting a forgotten password.
+
+use super::{
+    AccountError, UserId,
+    links::{self, LinkPurpose},
+    mailer::Message,
+    password::check_new_password,
+    sessions,
+};
+use crate::{account::Email, server::AppState};
+
+/// Confirms the address a confirmation link was sent to (if it is still the account's).
+pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AccountError> {
+    let mut tx = state.pool.begin().await?;
+    let Some((user, Some(email))) = links::redeem(&mut *tx, LinkPurpose::VerifyEmail, token).await? else {
+        return Err(AccountError::BadLink);
+    };
+    let confirmed = sqlx::query(
+        "UPDATE users SET email_verified_at = now() WHERE id = $1 AND lower(email) = lower($2)",
+    )
+    .bind(user)
+    .bind(&email)
+    .execute(&mut *tx)
+    .await?;
+    if confirmed.rows_affected() == 0 {
+        // The account changed its address since: this link confirms nothing any more.
+        return Err(AccountError::BadLink);
+    }
+    tx.commit().await?;
+    tracing::info!(%user, "email address confirmed");
+    Ok(())
+}
+
+/// Emails a reset link when the address has an account. The caller answers at once and the
+/// same way in both cases: the work happens in the background.
+pub fn request_reset(state: &AppState, email: Email) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = send_reset_link(&state, &email).await {
+            tracing::error!(error = %crate::server::ErrorChain(&error), "could not send a reset link");
+        }
+    });
+}
+
+async fn send_reset_link(state: &AppState, email: &Email) -> Result<(), AccountError> {
+    let account: Option<(UserId, String, String)> =
+        sqlx::query_as("SELECT id, username, email FROM users WHERE lower(email) = lower($1)")
+            .bind(email.as_str())
+            .fetch_optional(&state.pool)
+            .await?;
+    let Some((user, username, address)) = account else {
+        return Ok(());
+    };
+    let token = links::issue(&state.pool, user, LinkPurpose::ResetPassword, None).await?;
+    let link = state.accounts.link("/reset-password", &token);
+    state.mailer.send(Message {
+        to: address,
+        subject: "Reset your RateMyDerp password".to_owned(),
+        body: format!(
+            "Hi {username},\n\nChoose a new password by opening the link below (it works once, for an hour):\n\n{link}\n\nIf you didn't ask for this, ignore this email: your password stays as it is.\n"
+        ),
+        link: Some(link),
+    });
+    Ok(())
+}
+
+/// Sets a new password through a reset link, and ends every session of the account.
+pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> Result<(), AccountError> {
+    // A bad new password leaves the link usable.
+    check_new_password(new_password)?;
+    let hash = state.passwords.hash(new_password).await?;
+    let mut tx = state.pool.begin().await?;
+    let Some((user, _)) = links::redeem(&mut *tx, LinkPurpose::ResetPassword, token).await? else {
+        return Err(AccountError::BadLink);
+    };
+    // The link reached the account's inbox, which confirms the address too.
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, email_verified_at = coalesce(email_verified_at, now())
+         WHERE id = $1",
+    )
+    .bind(user)
+    .bind(&hash)
+    .execute(&mut *tx)
+    .await?;
+    let ended = sessions::delete_others(&mut *tx, user, None).await?;
+    tx.commit().await?;
+    tracing::info!(%user, ended_sessions = ended, "password reset");
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Logged-in sessions, kept in PostgreSQL so that any server instance can serve any user.
+
+use super::{UserId, secrets};
+use crate::server::voter::VoterId;
+use sqlx::{PgExecutor, PgPool};
+use std::time::Duration;
+
+/// The account behind a request, put in its extensions by the identifying middleware.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInUser {
+    pub user_id: UserId,
+    pub voter_id: VoterId,
+    pub username: String,
+    pub display_name: String,
+    pub email_verified: bool,
+    /// The session's token hash: logging out deletes exactly this session.
+    pub session: [u8; 32],
+}
+
+/// Starts a session for `user`; answers the token for the cookie.
+pub async fn create(
+    executor: impl PgExecutor<'_>,
+    user: UserId,
+    lifetime: Duration,
+) -> Result<String, sqlx::Error> {
+    let token = secrets::new_token();
+    let seconds = f64::from(u32::try_from(lifetime.as_secs()).unwrap_or(u32::MAX));
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, expires_at)
+         VALUES ($1, $2, now() + make_interval(secs => $3))",
+    )
+    .bind(secrets::token_hash(&token).as_slice())
+    .bind(user)
+    .bind(seconds)
+    .execute(executor)
+    .await?;
+    Ok(token)
+}
+
+/// The user a session token belongs to, if the session exists and has not expired.
+pub async fn find(pool: &PgPool, token: &str) -> Result<Option<SignedInUser>, sqlx::Error> {
+    if !secrets::is_plausible_token(token) {
+        return Ok(None);
+    }
+    let hash = secrets::token_hash(token);
+    let row: Option<(UserId, VoterId, String, String, bool)> = sqlx::query_as(
+        "SELECT u.id, u.voter_id, u.username, u.display_name, u.email_verified_at IS NOT NULL
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = $1 AND s.expires_at > now()",
+    )
+    .bind(hash.as_slice())
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(user_id, voter_id, username, display_name, email_verified)| SignedInUser {
+        user_id,
+        voter_id,
+        username,
+        display_name,
+        email_verified,
+        session: hash,
+    }))
+}
+
+pub async fn delete(executor: impl PgExecutor<'_>, session: &[u8; 32]) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(session.as_slice())
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of `user` except `keep` (used after a password change or reset).
+pub async fn delete_others(
+    executor: impl PgExecutor<'_>,
+    user: UserId,
+    keep: Option<&[u8; 32]>,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2)",
+    )
+    .bind(user)
+    .bind(keep.map(|hash| hash.as_slice()))
+    .execute(executor)
+    .await?;
+    Ok(done.rows_affected())
+}
