@@ -187,7 +187,8 @@ mod tests {
     #[test]
     fn emails() {
         assert!(Email::parse(" someone@example.com ").is_ok());
-        for bad in ["", "someone", "a@b", "@example.com", "a@@example.com", "a b@example.com", "a@.com"]
+        for bad in
+            ["", "someone", "a@b", "@example.com", "a@@example.com", "a b@example.com", "a@.com"]
         {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }

@@ -8,9 +8,9 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos::form::ActionForm;
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},

@@ -69,9 +69,14 @@ pub async fn log_out() -> Result<(), AppError> {
 /// voter, so that the next person at a shared computer sees nothing of the last one.
 #[cfg(feature = "ssr")]
 fn forget_browser(state: &crate::server::AppState) {
-    use crate::server::{set_cookie, voter::{VoterId, seal_voter_cookie}};
+    use crate::server::{
+        set_cookie,
+        voter::{VoterId, seal_voter_cookie},
+    };
     set_cookie(&state.cookies.session_clear_cookie());
-    set_cookie(&state.cookies.voter_set_cookie(&seal_voter_cookie(&state.signer, VoterId::random())));
+    set_cookie(
+        &state.cookies.voter_set_cookie(&seal_voter_cookie(&state.signer, VoterId::random())),
+    );
 }
 
 #[server(endpoint = "confirm-email")]
@@ -83,7 +88,13 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
 
 #[server(endpoint = "forgot-password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
-    use crate::{account::Email, server::{accounts::{AccountError, recovery}, finish, state}};
+    use crate::{
+        account::Email,
+        server::{
+            accounts::{AccountError, recovery},
+            finish, state,
+        },
+    };
     let result = async {
         let email = Email::parse(&email).map_err(AccountError::from)?;
         recovery::request_reset(&state()?, email);
@@ -147,21 +158,29 @@ pub async fn save_profile(
     display_name: String,
     bio: String,
     // A checkbox: sent ("on") only when ticked.
-    #[server(default)]
-    hide_ratings_count: Option<String>,
+    #[server(default)] hide_ratings_count: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{accounts::settings, finish};
     let result = async {
         let (state, user) = signed_in_context()?;
-        settings::update_profile(&state, user.user_id, &display_name, &bio, hide_ratings_count.is_some())
-            .await?;
+        settings::update_profile(
+            &state,
+            user.user_id,
+            &display_name,
+            &bio,
+            hide_ratings_count.is_some(),
+        )
+        .await?;
         Ok(())
     };
     finish(result.await, "/settings?saved=profile", "/settings")
 }
 
 #[server(endpoint = "settings/password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
     use crate::server::{accounts::settings, finish};
     let result = async {
         let (state, user) = signed_in_context()?;

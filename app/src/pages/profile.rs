@@ -1,11 +1,6 @@
 //! Public profiles at `/u/{username}`.
 
-use crate::{
-    account::Profile,
-    api::load_profile,
-    error::ErrorCode,
-    pages::not_found::NotFound,
-};
+use crate::{account::Profile, api::load_profile, error::ErrorCode, pages::not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -13,10 +8,8 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
-    let profile = Resource::new(
-        move || params.with(|p| p.get("username").unwrap_or_default()),
-        load_profile,
-    );
+    let profile =
+        Resource::new(move || params.with(|p| p.get("username").unwrap_or_default()), load_profile);
     view! {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -38,8 +31,14 @@ fn score(average: Option<f64>) -> String {
 
 #[component]
 fn ProfileView(profile: Profile) -> impl IntoView {
-    let initial = profile.display_name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
-    let hue = profile.username.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into())) % 360;
+    let initial = profile
+        .display_name
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
+    let hue =
+        profile.username.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into())) % 360;
     let pictures = profile.submission_count;
     view! {
         <Title text=format!("{} (@{})", profile.display_name, profile.username)/>

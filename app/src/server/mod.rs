@@ -10,10 +10,16 @@ pub mod vote_writer;
 pub mod voter;
 
 use crate::error::{AppError, ErrorCode};
-use http::{HeaderValue, StatusCode, header::{ACCEPT, SET_COOKIE}, request::Parts};
+use accounts::{
+    AccountPolicy, mailer::Mailer, password::PasswordHasherPool, sessions::SignedInUser,
+};
+use http::{
+    HeaderValue, StatusCode,
+    header::{ACCEPT, SET_COOKIE},
+    request::Parts,
+};
 use leptos::prelude::{LeptosOptions, use_context, with_context};
 use leptos_axum::ResponseOptions;
-use accounts::{AccountPolicy, mailer::Mailer, password::PasswordHasherPool, sessions::SignedInUser};
 use signing::Signer;
 use sqlx::PgPool;
 use std::{
@@ -158,7 +164,11 @@ pub fn set_cookie(value: &str) {
 /// Finishes a form's server function: on success, the browser goes to `success` (with or
 /// without JavaScript); on failure, a plain form post goes back to `form_page` with the
 /// problem named, and programs get the error's status.
-pub fn finish<T>(result: Result<T, AppError>, success: &str, form_page: &str) -> Result<T, AppError> {
+pub fn finish<T>(
+    result: Result<T, AppError>,
+    success: &str,
+    form_page: &str,
+) -> Result<T, AppError> {
     match &result {
         Ok(_) => leptos_axum::redirect(success),
         Err(error) if is_plain_form_post() => {

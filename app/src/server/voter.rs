@@ -141,8 +141,12 @@ mod tests {
         let secure = CookiePolicy { secure: true }.voter_set_cookie("v");
         assert!(secure.starts_with("__Host-rmd_voter=v;"));
         assert!(secure.ends_with("; Secure"));
-        let session = CookiePolicy { secure: true }.session_set_cookie("t", Duration::from_secs(60));
-        assert_eq!(session, "__Host-rmd_session=t; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure");
+        let session =
+            CookiePolicy { secure: true }.session_set_cookie("t", Duration::from_secs(60));
+        assert_eq!(
+            session,
+            "__Host-rmd_session=t; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure"
+        );
         let cleared = CookiePolicy { secure: false }.session_clear_cookie();
         assert_eq!(cleared, "rmd_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
     }

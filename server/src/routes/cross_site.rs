@@ -72,7 +72,8 @@ mod tests {
         assert!(is_same_site(&headers(&[("sec-fetch-site", "none")]), None));
         assert!(!is_same_site(&headers(&[("sec-fetch-site", "cross-site")]), None));
         assert!(!is_same_site(&headers(&[("sec-fetch-site", "same-site")]), None));
-        let mixed = [("sec-fetch-site", "cross-site"), ("origin", "http://a.test"), ("host", "a.test")];
+        let mixed =
+            [("sec-fetch-site", "cross-site"), ("origin", "http://a.test"), ("host", "a.test")];
         assert!(!is_same_site(&headers(&mixed), None));
     }
 

@@ -18,6 +18,7 @@ use server::{
 };
 use sqlx::PgPool;
 use std::{
+    collections::BTreeMap,
     sync::{
         OnceLock,
         atomic::{AtomicU32, Ordering},
@@ -142,10 +143,10 @@ fn between(text: &str, start: &str, end: &str) -> Option<String> {
     Some(text[from..to].to_owned())
 }
 
-/// One visitor with their own cookie jar (just the voter cookie).
+/// One visitor with their own cookie jar.
 #[derive(Debug, Default, Clone)]
 pub struct Visitor {
-    pub cookie: Option<String>,
+    pub cookies: BTreeMap<String, String>,
 }
 
 impl Visitor {
@@ -153,25 +154,42 @@ impl Visitor {
         Self::default()
     }
 
-    fn remember(&mut self, response: &reqwest::Response) {
+    pub fn remember(&mut self, response: &reqwest::Response) {
         for value in response.headers().get_all(header::SET_COOKIE) {
-            if let Some(pair) = value.to_str().ok().and_then(|v| v.split(';').next()) {
-                self.cookie = Some(pair.to_owned());
+            let Some(text) = value.to_str().ok() else { continue };
+            let Some((name, value)) = text.split(';').next().and_then(|p| p.split_once('=')) else {
+                continue;
+            };
+            if text.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
             }
         }
     }
 
-    fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.cookie {
+    /// The `Cookie` header this visitor sends.
+    pub fn cookie_header(&self) -> Option<String> {
+        (!self.cookies.is_empty()).then(|| {
+            self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        })
+    }
+
+    pub fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self.cookie_header() {
             Some(cookie) => request.header(header::COOKIE, cookie),
             None => request,
         }
     }
 
+    /// The value of the voter cookie.
+    pub fn voter_cookie(&self) -> Option<&str> {
+        self.cookies.get("rmd_voter").map(String::as_str)
+    }
+
     /// The voter id in this visitor's cookie.
     pub fn voter_id(&self, app: &TestApp) -> VoterId {
-        let cookie = self.cookie.as_deref().expect("the visitor has a cookie");
-        let value = cookie.split_once('=').map(|(_, v)| v).expect("name=value");
+        let value = self.voter_cookie().expect("the visitor has a voter cookie");
         open_voter_cookie(&app.signer, value).expect("a genuine cookie")
     }
 

@@ -1,6 +1,7 @@
 //! Integration tests: the real application over HTTP, against a real PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod helpers;
 mod pages;
 mod tickets;

@@ -45,7 +45,7 @@ async fn shutting_down_loses_no_acknowledged_vote() {
         let page = visitor.open(&app, "/").await;
         let first_picture = page.image_key().unwrap();
         let ticket = page.ticket.unwrap();
-        let cookie = visitor.cookie.clone().unwrap();
+        let cookie = visitor.cookie_header().unwrap();
         let (address, http) = (address.clone(), http.clone());
         // Vote as fast as possible until the server stops answering; keep what it acknowledged.
         voters.push(tokio::spawn(async move {
@@ -89,10 +89,8 @@ async fn shutting_down_loses_no_acknowledged_vote() {
     let mut acknowledged = 0;
     for voter in voters {
         let (visitor, pictures) = voter.await.unwrap();
-        let cookie = visitor.cookie.unwrap();
-        let voter =
-            app::server::voter::open_voter_cookie(&signer, cookie.split_once('=').unwrap().1)
-                .unwrap();
+        let voter = app::server::voter::open_voter_cookie(&signer, visitor.voter_cookie().unwrap())
+            .unwrap();
         for picture in pictures {
             acknowledged += 1;
             let stored: Option<i16> = sqlx::query_scalar(

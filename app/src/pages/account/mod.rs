@@ -24,9 +24,8 @@ impl AuthRevision {
 pub fn form_problem(
     value: impl Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
 ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
-    let posted = use_query_map().with_untracked(|query| {
-        query.get("problem").and_then(|code| ErrorCode::from_code(&code))
-    });
+    let posted = use_query_map()
+        .with_untracked(|query| query.get("problem").and_then(|code| ErrorCode::from_code(&code)));
     move || match value.get() {
         Some(Err(error)) => Some(error.message),
         Some(Ok(_)) => None,

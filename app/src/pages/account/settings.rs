@@ -36,7 +36,9 @@ pub fn SettingsPage() -> impl IntoView {
 fn SettingsForms(current: AccountSettings) -> impl IntoView {
     // After a form posted without JavaScript, the server names what it saved.
     let saved = use_query_map().with_untracked(|query| {
-        ["profile", "password", "email"].into_iter().find(|which| query.get("saved").as_deref() == Some(which))
+        ["profile", "password", "email"]
+            .into_iter()
+            .find(|which| query.get("saved").as_deref() == Some(which))
     });
     let profile = ServerAction::<SaveProfile>::new();
     let password = ServerAction::<ChangePassword>::new();
@@ -51,11 +53,14 @@ fn SettingsForms(current: AccountSettings) -> impl IntoView {
     let saved_message = move |which: &str| {
         let done = |action_ok: bool| action_ok || saved == Some(which);
         match which {
-            "profile" => done(matches!(profile.value().get(), Some(Ok(())))).then_some("Profile saved."),
+            "profile" => {
+                done(matches!(profile.value().get(), Some(Ok(())))).then_some("Profile saved.")
+            }
             "password" => done(matches!(password.value().get(), Some(Ok(()))))
                 .then_some("Password changed. Your other sessions have been logged out."),
-            _ => done(matches!(email.value().get(), Some(Ok(()))))
-                .then_some("Check your inbox: follow the link we sent to confirm your new address."),
+            _ => done(matches!(email.value().get(), Some(Ok(())))).then_some(
+                "Check your inbox: follow the link we sent to confirm your new address.",
+            ),
         }
     };
     let verified = if current.email_verified { "confirmed" } else { "not confirmed yet" };

@@ -24,7 +24,10 @@ pub struct LoginAttempt<'a> {
 pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String, AccountError> {
     let identifier = attempt.identifier.trim();
     if identifier.is_empty() || attempt.password.is_empty() {
-        return Err(crate::account::FieldError::new("Enter your username or email, and your password.").into());
+        return Err(crate::account::FieldError::new(
+            "Enter your username or email, and your password.",
+        )
+        .into());
     }
     let account: Option<(UserId, VoterId, String)> = sqlx::query_as(
         "SELECT id, voter_id, password_hash FROM users
@@ -45,7 +48,10 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String
     let verdict = if attempt.password.len() > MAX_PASSWORD_BYTES {
         Verdict::Wrong
     } else {
-        state.passwords.verify(attempt.password, account.as_ref().map(|(_, _, hash)| hash.as_str())).await?
+        state
+            .passwords
+            .verify(attempt.password, account.as_ref().map(|(_, _, hash)| hash.as_str()))
+            .await?
     };
     let Some((user, account_voter, _)) = account.filter(|_| verdict != Verdict::Wrong) else {
         throttle::record_failure(&state.pool, &keys).await?;

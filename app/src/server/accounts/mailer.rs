@@ -39,7 +39,8 @@ impl Mailer {
             Self::Outbox(dir) => {
                 static SEQUENCE: AtomicU64 = AtomicU64::new(0);
                 tokio::fs::create_dir_all(dir).await?;
-                let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
+                let millis =
+                    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
                 let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
                 let path = dir.join(format!("{millis}-{n}.eml"));
                 let text = format!(

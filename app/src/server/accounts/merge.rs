@@ -16,12 +16,11 @@ pub async fn move_votes(
     }
     // Both voter rows, locked in id order: a vote being written for either waits, and two
     // logins at once cannot deadlock.
-    let locked: Vec<VoterId> = sqlx::query_scalar(
-        "SELECT id FROM voters WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-    )
-    .bind([anonymous, account])
-    .fetch_all(&mut **tx)
-    .await?;
+    let locked: Vec<VoterId> =
+        sqlx::query_scalar("SELECT id FROM voters WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            .bind([anonymous, account])
+            .fetch_all(&mut **tx)
+            .await?;
     if !locked.contains(&anonymous) {
         return Ok(0);
     }

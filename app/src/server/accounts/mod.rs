@@ -59,7 +59,9 @@ pub enum AccountError {
 impl From<AccountError> for AppError {
     fn from(error: AccountError) -> Self {
         match error {
-            AccountError::Field(field) => AppError::with_message(ErrorCode::Invalid, field.to_string()),
+            AccountError::Field(field) => {
+                AppError::with_message(ErrorCode::Invalid, field.to_string())
+            }
             AccountError::UsernameTaken => AppError::new(ErrorCode::UsernameTaken),
             AccountError::WrongCredentials => AppError::new(ErrorCode::LoginFailed),
             AccountError::WrongCurrentPassword => AppError::with_message(

@@ -6,7 +6,10 @@ use argon2::{
     password_hash::SaltString,
 };
 use rand::RngCore;
-use std::{collections::HashSet, sync::{Arc, LazyLock}};
+use std::{
+    collections::HashSet,
+    sync::{Arc, LazyLock},
+};
 use tokio::sync::Semaphore;
 
 /// OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
@@ -46,7 +49,11 @@ pub enum Verdict {
 
 impl PasswordHasherPool {
     /// `params` below the minimum are raised to it.
-    pub fn new(memory_kib: u32, iterations: u32, concurrency: usize) -> Result<Self, PasswordError> {
+    pub fn new(
+        memory_kib: u32,
+        iterations: u32,
+        concurrency: usize,
+    ) -> Result<Self, PasswordError> {
         let params = Params::new(
             memory_kib.max(MIN_MEMORY_KIB),
             iterations.max(MIN_ITERATIONS),
@@ -66,7 +73,11 @@ impl PasswordHasherPool {
 
     /// Checks `password` against `stored`, or against a dummy hash when there is no account,
     /// so that both answers take the same time.
-    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<Verdict, PasswordError> {
+    pub async fn verify(
+        &self,
+        password: &str,
+        stored: Option<&str>,
+    ) -> Result<Verdict, PasswordError> {
         let exists = stored.is_some();
         let stored = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
         let password = password.to_owned();
@@ -83,6 +94,18 @@ impl PasswordHasherPool {
         let _permit = self.permits.acquire().await;
         tokio::task::spawn_blocking(work).await.map_err(PasswordError::Task)
     }
+}
+
+/// Hashes with any parameters, weak ones included: for accounts imported from elsewhere and for
+/// tests of the upgrade at login. Blocking; never call it on an async thread in production.
+pub fn hash_with_parameters(
+    password: &str,
+    memory_kib: u32,
+    iterations: u32,
+) -> Result<String, PasswordError> {
+    let params =
+        Params::new(memory_kib, iterations, MIN_LANES, None).map_err(PasswordError::Params)?;
+    hash_with(&params, password)
 }
 
 fn argon2(params: &Params) -> Argon2<'static> {
@@ -154,7 +177,10 @@ mod tests {
         let pool = PasswordHasherPool::new(MIN_MEMORY_KIB, MIN_ITERATIONS, 2).unwrap();
         let hash = pool.hash("correct horse battery").await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert_eq!(pool.verify("correct horse battery", Some(&hash)).await.unwrap(), Verdict::Right);
+        assert_eq!(
+            pool.verify("correct horse battery", Some(&hash)).await.unwrap(),
+            Verdict::Right
+        );
         assert_eq!(pool.verify("wrong horse battery", Some(&hash)).await.unwrap(), Verdict::Wrong);
 
         let weak = hash_with(&weak_params(), "correct horse battery").unwrap();

@@ -64,7 +64,13 @@ pub async fn load(pool: &PgPool, username: &str) -> Result<Profile, AccountError
         .into_iter()
         .filter_map(|s| {
             Some(ProfileSubmission {
-                picture: picture(Some(s.id), Some(s.title), Some(s.image_key), Some(s.backdrop_rgb), Some(s.subject_rgb))?,
+                picture: picture(
+                    Some(s.id),
+                    Some(s.title),
+                    Some(s.image_key),
+                    Some(s.backdrop_rgb),
+                    Some(s.subject_rgb),
+                )?,
                 vote_count: s.vote_count,
                 average: average(s.vote_count, s.rating_sum),
             })

@@ -12,7 +12,9 @@ use crate::{account::Email, server::AppState};
 /// Confirms the address a confirmation link was sent to (if it is still the account's).
 pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AccountError> {
     let mut tx = state.pool.begin().await?;
-    let Some((user, Some(email))) = links::redeem(&mut *tx, LinkPurpose::VerifyEmail, token).await? else {
+    let Some((user, Some(email))) =
+        links::redeem(&mut *tx, LinkPurpose::VerifyEmail, token).await?
+    else {
         return Err(AccountError::BadLink);
     };
     let confirmed = sqlx::query(
@@ -65,7 +67,11 @@ async fn send_reset_link(state: &AppState, email: &Email) -> Result<(), AccountE
 }
 
 /// Sets a new password through a reset link, and ends every session of the account.
-pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> Result<(), AccountError> {
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new_password: &str,
+) -> Result<(), AccountError> {
     // A bad new password leaves the link usable.
     check_new_password(new_password)?;
     let hash = state.passwords.hash(new_password).await?;

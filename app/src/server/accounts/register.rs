@@ -1,7 +1,13 @@
 //! Signing up. The answer is the same whether or not the email address already has an account:
 //! the address's owner learns which by email.
 
-use super::{AccountError, UserId, links::{self, LinkPurpose}, mailer::Message, password::check_new_password, violated_constraint};
+use super::{
+    AccountError, UserId,
+    links::{self, LinkPurpose},
+    mailer::Message,
+    password::check_new_password,
+    violated_constraint,
+};
 use crate::{
     account::{Email, Username},
     server::{AppState, voter::VoterId},
@@ -71,7 +77,8 @@ pub async fn register(state: &AppState, form: Registration) -> Result<(), Accoun
             };
         }
     };
-    let token = links::issue(&mut *tx, user, LinkPurpose::VerifyEmail, Some(form.email.as_str())).await?;
+    let token =
+        links::issue(&mut *tx, user, LinkPurpose::VerifyEmail, Some(form.email.as_str())).await?;
     tx.commit().await?;
     tracing::info!(%user, "account registered");
     state.mailer.send(confirm_address(state, &form.email, &form.username, &token));

@@ -35,22 +35,29 @@ pub async fn update_profile(
 ) -> Result<(), AccountError> {
     let display_name = parse_display_name(display_name)?;
     let bio = parse_bio(bio)?;
-    sqlx::query("UPDATE users SET display_name = $2, bio = $3, hide_ratings_count = $4 WHERE id = $1")
-        .bind(user)
-        .bind(display_name)
-        .bind(bio)
-        .bind(hide_ratings_count)
-        .execute(&state.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET display_name = $2, bio = $3, hide_ratings_count = $4 WHERE id = $1",
+    )
+    .bind(user)
+    .bind(display_name)
+    .bind(bio)
+    .bind(hide_ratings_count)
+    .execute(&state.pool)
+    .await?;
     Ok(())
 }
 
 /// Refuses unless `password` is the user's current one.
-async fn confirm_password(state: &AppState, user: UserId, password: &str) -> Result<(), AccountError> {
-    let stored: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user)
-        .fetch_optional(&state.pool)
-        .await?;
+async fn confirm_password(
+    state: &AppState,
+    user: UserId,
+    password: &str,
+) -> Result<(), AccountError> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(&state.pool)
+            .await?;
     match state.passwords.verify(password, stored.as_deref()).await? {
         Verdict::Wrong => Err(AccountError::WrongCurrentPassword),
         Verdict::Right | Verdict::RightButWeak => Ok(()),
@@ -106,7 +113,9 @@ pub async fn change_email(
     if !changed {
         return Ok(());
     }
-    let token = links::issue(&mut *tx, user.user_id, LinkPurpose::VerifyEmail, Some(email.as_str())).await?;
+    let token =
+        links::issue(&mut *tx, user.user_id, LinkPurpose::VerifyEmail, Some(email.as_str()))
+            .await?;
     tx.commit().await?;
     let username = Username::parse(&user.username)?;
     state.mailer.send(confirm_address(state, &email, &username, &token));
@@ -115,15 +124,20 @@ pub async fn change_email(
 
 /// Deletes the account and its pictures. Its votes stay counted, under its voter, which no
 /// longer belongs to anybody.
-pub async fn delete_account(state: &AppState, user: &SignedInUser, password: &str) -> Result<(), AccountError> {
+pub async fn delete_account(
+    state: &AppState,
+    user: &SignedInUser,
+    password: &str,
+) -> Result<(), AccountError> {
     confirm_password(state, user.user_id, password).await?;
     let mut tx = state.pool.begin().await?;
     // Votes have no foreign key to pictures (see migration 3): the pictures go first, which
     // waits for any vote on them being written, then their votes.
-    let removed: Vec<i64> = sqlx::query_scalar("DELETE FROM submissions WHERE submitted_by = $1 RETURNING id")
-        .bind(user.voter_id)
-        .fetch_all(&mut *tx)
-        .await?;
+    let removed: Vec<i64> =
+        sqlx::query_scalar("DELETE FROM submissions WHERE submitted_by = $1 RETURNING id")
+            .bind(user.voter_id)
+            .fetch_all(&mut *tx)
+            .await?;
     sqlx::query("DELETE FROM votes WHERE submission_id = ANY($1)")
         .bind(&removed)
         .execute(&mut *tx)

@@ -37,7 +37,10 @@ fn address_key(address: IpAddr) -> String {
 }
 
 /// Minutes until the first of `keys` that is over its limit lets attempts through again.
-pub async fn blocked_for(pool: &PgPool, keys: &[(String, i32)]) -> Result<Option<i64>, sqlx::Error> {
+pub async fn blocked_for(
+    pool: &PgPool,
+    keys: &[(String, i32)],
+) -> Result<Option<i64>, sqlx::Error> {
     let (names, limits): (Vec<&str>, Vec<i32>) = keys.iter().map(|(k, l)| (k.as_str(), *l)).unzip();
     sqlx::query_scalar(
         "SELECT max(ceil(extract(epoch FROM f.window_start + make_interval(mins => $3) - now()) / 60))::bigint
