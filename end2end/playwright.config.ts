@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import os from "node:os";
 import path from "node:path";
 
 // The release build, started fresh for this run: a throw-away database with the 36 demo
@@ -6,6 +7,8 @@ import path from "node:path";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const bin = process.env.E2E_SERVER_BIN ?? path.resolve(__dirname, "../target/release/ratemyderp");
 const baseURL = `http://127.0.0.1:${port}`;
+// Where the server writes its emails (no SMTP in tests); the tests read links from it.
+export const outbox = process.env.E2E_OUTBOX ?? path.join(os.tmpdir(), `rmd-e2e-outbox-${port}`);
 
 const chromium = {
   // Debian's Chromium: Playwright's own browser downloads are not reachable here.
@@ -40,7 +43,7 @@ export default defineConfig({
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { LEPTOS_SITE_ROOT: "target/site", RUST_LOG: "warn" },
+    env: { LEPTOS_SITE_ROOT: "target/site", RUST_LOG: "warn", RMD_ACCOUNTS__OUTBOX_DIR: outbox },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -24,20 +24,22 @@ pub fn VerifyEmailPage() -> impl IntoView {
         <Title text="Confirm your email"/>
         <section class="form-page">
             <h1>"Confirm your email"</h1>
-            {if confirmed {
-                view! {
-                    <FormSuccess>"Your email address is confirmed. Thank you!"</FormSuccess>
-                    <a class="button" href="/">"Rate some derps"</a>
-                }.into_any()
-            } else {
-                view! {
-                    <FormProblem problem/>
-                    <ActionForm action attr:class="stacked-form">
-                        <input type="hidden" name="token" value=token/>
-                        <button type="submit" class="button">"Confirm my email address"</button>
-                    </ActionForm>
-                }.into_any()
+            {move || {
+                confirmed()
+                    .then(|| {
+                        view! {
+                            <FormSuccess>"Your email address is confirmed. Thank you!"</FormSuccess>
+                            <a class="button" href="/">"Rate some derps"</a>
+                        }
+                    })
             }}
+            <div hidden=confirmed>
+                <FormProblem problem/>
+                <ActionForm action attr:class="stacked-form">
+                    <input type="hidden" name="token" value=token/>
+                    <button type="submit" class="button">"Confirm my email address"</button>
+                </ActionForm>
+            </div>
         </section>
     }
 }
@@ -51,7 +53,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <Title text="Forgot your password"/>
         <section class="form-page">
             <h1>"Forgot your password?"</h1>
-            {sent.then(|| view! {
+            {move || sent().then(|| view! {
                 <FormSuccess>"If that address has an account, we've sent it a link to choose a new password. It works for an hour."</FormSuccess>
             })}
             <FormProblem problem/>

@@ -18,7 +18,10 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Log in"/>
         <section class="form-page">
             <h1>"Log in"</h1>
-            {after_reset.then(|| view! { <FormSuccess>"Your password has been changed. Log in with the new one."</FormSuccess> })}
+            {move || {
+                after_reset()
+                    .then(|| view! { <FormSuccess>"Your password has been changed. Log in with the new one."</FormSuccess> })
+            }}
             <FormProblem problem/>
             <ActionForm action attr:class="stacked-form">
                 <label for="login-identifier">"Username or email"</label>

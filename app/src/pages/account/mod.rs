@@ -33,9 +33,11 @@ pub fn form_problem(
     }
 }
 
-/// Whether the address carries `flag` (as in `/login?reset`).
-pub fn has_flag(flag: &'static str) -> bool {
-    use_query_map().with_untracked(|query| query.get(flag).is_some())
+/// Whether the address carries `flag` (as in `/login?reset`). Reactive: a form that sends the
+/// browser back to its own page with a flag does not re-create the page.
+pub fn has_flag(flag: &'static str) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || query.with(|query| query.get(flag).is_some())
 }
 
 /// An error above a form, announced to screen readers.
