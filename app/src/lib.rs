@@ -91,11 +91,7 @@ fn SiteHeader() -> impl IntoView {
     let revision = expect_context::<AuthRevision>();
     let signed_in = Resource::new(move || revision.0.get(), |_| api::who_is_signed_in());
     let log_out = ServerAction::<api::LogOut>::new();
-    Effect::new(move || {
-        if let Some(Ok(())) = log_out.value().get() {
-            revision.bump();
-        }
-    });
+    revision.bump_after(log_out.value());
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">

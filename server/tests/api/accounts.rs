@@ -90,6 +90,17 @@ async fn sign_up(
     .await
 }
 
+/// Sets a new password through a reset link.
+async fn reset(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
+    post(
+        app,
+        &mut Visitor::new(),
+        "/api/reset-password",
+        &[("token", token), ("password", password)],
+    )
+    .await
+}
+
 async fn log_in(
     app: &TestApp,
     visitor: &mut Visitor,
@@ -261,37 +272,13 @@ async fn reset_links_ignore_the_host_header_work_once_expire_and_end_sessions() 
     let token = token_in(&link);
 
     // A bad new password leaves the link usable.
-    let (status, _) = json(
-        post(
-            &app,
-            &mut Visitor::new(),
-            "/api/reset-password",
-            &[("token", &token), ("password", "short")],
-        )
-        .await,
-    )
-    .await;
+    let (status, _) = json(reset(&app, &token, "short").await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let new_password = "a-brand-new-derp-password";
-    let done = post(
-        &app,
-        &mut Visitor::new(),
-        "/api/reset-password",
-        &[("token", &token), ("password", new_password)],
-    )
-    .await;
+    let done = reset(&app, &token, new_password).await;
     assert_eq!(done.status(), StatusCode::OK);
     assert_eq!(who(&app, &mut owner).await, serde_json::Value::Null, "other sessions end");
-    let again = json(
-        post(
-            &app,
-            &mut Visitor::new(),
-            "/api/reset-password",
-            &[("token", &token), ("password", "yet-another-password")],
-        )
-        .await,
-    )
-    .await;
+    let again = json(reset(&app, &token, "yet-another-password").await).await;
     assert_eq!(again.0, StatusCode::GONE);
     assert_eq!(
         log_in(&app, &mut Visitor::new(), "resetter", new_password).await.status(),
@@ -307,16 +294,7 @@ async fn reset_links_ignore_the_host_header_work_once_expire_and_end_sessions() 
         .execute(&app.pool)
         .await
         .unwrap();
-    let expired = json(
-        post(
-            &app,
-            &mut Visitor::new(),
-            "/api/reset-password",
-            &[("token", &token), ("password", "yet-another-password")],
-        )
-        .await,
-    )
-    .await;
+    let expired = json(reset(&app, &token, "yet-another-password").await).await;
     assert_eq!(expired.0, StatusCode::GONE);
 }
 

@@ -7,12 +7,7 @@ use leptos_meta::Title;
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let problem = form_problem(action.value());
-    let revision = expect_context::<AuthRevision>();
-    Effect::new(move || {
-        if let Some(Ok(())) = action.value().get() {
-            revision.bump();
-        }
-    });
+    expect_context::<AuthRevision>().bump_after(action.value());
     let after_reset = has_flag("reset");
     view! {
         <Title text="Log in"/>

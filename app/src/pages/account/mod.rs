@@ -17,6 +17,18 @@ impl AuthRevision {
     pub fn bump(self) {
         self.0.update(|n| *n = n.wrapping_add(1));
     }
+
+    /// Bumps once `outcome` (an action's value) reports success.
+    pub fn bump_after(
+        self,
+        outcome: impl Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
+    ) {
+        Effect::new(move || {
+            if let Some(Ok(())) = outcome.get() {
+                self.bump();
+            }
+        });
+    }
 }
 
 /// The problem to show above a form: the last answer of its action or, after a form posted

@@ -44,12 +44,7 @@ fn SettingsForms(current: AccountSettings) -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let email = ServerAction::<ChangeEmail>::new();
     let delete = ServerAction::<DeleteAccount>::new();
-    let revision = expect_context::<AuthRevision>();
-    Effect::new(move || {
-        if let Some(Ok(())) = delete.value().get() {
-            revision.bump();
-        }
-    });
+    expect_context::<AuthRevision>().bump_after(delete.value());
     let saved_message = move |which: &str| {
         let done = |action_ok: bool| action_ok || saved == Some(which);
         match which {

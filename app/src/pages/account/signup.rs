@@ -1,4 +1,4 @@
-use super::{AuthRevision, FormProblem, form_problem};
+use super::{FormProblem, form_problem};
 use crate::{
     account::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
     api::SignUp,
@@ -10,12 +10,6 @@ use leptos_meta::Title;
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let problem = form_problem(action.value());
-    let revision = expect_context::<AuthRevision>();
-    Effect::new(move || {
-        if let Some(Ok(())) = action.value().get() {
-            revision.bump();
-        }
-    });
     view! {
         <Title text="Sign up"/>
         <section class="form-page">
