@@ -74,6 +74,13 @@ pub struct AccountSettings {
     pub password_hashing_concurrency: usize,
     /// Where emails are written when no SMTP server is configured (default `<data_dir>/outbox`).
     pub outbox_dir: Option<PathBuf>,
+    /// The SMTP server to send email through, as `smtps://user:password@host` (port 465) or
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS); plain `smtp://` only for a relay
+    /// on this machine. Unset: email goes to the outbox folder.
+    pub smtp_url: Option<Secret>,
+    /// The sender of every email, such as `RateMyDerp <no-reply@ratemyderp.example>`; needed
+    /// with `smtp_url`.
+    pub mail_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -106,6 +113,8 @@ impl Default for Settings {
                 password_iterations: 2,
                 password_hashing_concurrency: 2,
                 outbox_dir: None,
+                smtp_url: None,
+                mail_from: None,
             },
             site: SiteSettings { root: PathBuf::from("target/site") },
             secret_key: None,
@@ -202,6 +211,11 @@ impl Settings {
         if !(1..=64).contains(&self.accounts.password_hashing_concurrency) {
             return Err(ConfigError::Rule(
                 "accounts.password_hashing_concurrency must be from 1 to 64".into(),
+            ));
+        }
+        if self.accounts.smtp_url.is_some() && self.accounts.mail_from.is_none() {
+            return Err(ConfigError::Rule(
+                "accounts.mail_from (such as \"RateMyDerp <no-reply@ratemyderp.example>\") is needed with accounts.smtp_url".into(),
             ));
         }
         if self.database.max_connections < 2 {
@@ -306,10 +320,23 @@ mod tests {
         Jail::expect_with(|jail| {
             jail.set_env("RMD_SECRET_KEY", "super-secret-value-that-is-long-enough!!");
             jail.set_env("DATABASE_URL", "postgres://user:hunter2@db/rmd");
+            jail.set_env("RMD_ACCOUNTS__SMTP_URL", "smtps://mailer:swordfish@mail.example");
+            jail.set_env("RMD_ACCOUNTS__MAIL_FROM", "RateMyDerp <no-reply@ratemyderp.example>");
             let settings = Settings::load(None).map_err(|e| e.to_string())?;
             let printed = format!("{settings:?}");
             assert!(!printed.contains("super-secret"), "{printed}");
             assert!(!printed.contains("hunter2"), "{printed}");
+            assert!(!printed.contains("swordfish"), "{printed}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn smtp_needs_a_sender() {
+        Jail::expect_with(|jail| {
+            jail.set_env("RMD_ACCOUNTS__SMTP_URL", "smtps://mailer:swordfish@mail.example");
+            let error = Settings::load(None).map(|_| ()).unwrap_err().to_string();
+            assert!(error.contains("accounts.mail_from"), "{error}");
             Ok(())
         });
     }

@@ -9,7 +9,11 @@ use crate::{
 };
 use app::server::{
     AppState, Shared,
-    accounts::{AccountPolicy, mailer::Mailer, password::PasswordHasherPool},
+    accounts::{
+        AccountPolicy,
+        mailer::{Mailer, SmtpMailer, SmtpSetupError},
+        password::PasswordHasherPool,
+    },
     signing::{SecretKey, Signer},
     vote_writer::{VoteWriter, VoteWriterTask},
     voter::CookiePolicy,
@@ -31,6 +35,8 @@ pub enum StartupError {
     Seed(#[source] sqlx::Error),
     #[error("could not set up password hashing")]
     Passwords(#[source] app::server::accounts::password::PasswordError),
+    #[error("could not set up sending email")]
+    Mail(#[source] SmtpSetupError),
     #[error("could not listen on {addr}")]
     Listen { addr: SocketAddr, source: io::Error },
 }
@@ -77,6 +83,12 @@ impl Application {
             settings.accounts.password_hashing_concurrency,
         )
         .map_err(StartupError::Passwords)?;
+        let mailer = match (&settings.accounts.smtp_url, &settings.accounts.mail_from) {
+            (Some(url), Some(from)) => {
+                Mailer::Smtp(SmtpMailer::new(url.expose(), from).map_err(StartupError::Mail)?)
+            }
+            _ => Mailer::Outbox(settings.outbox_dir()),
+        };
         let public_url = settings
             .server
             .public_url
@@ -92,7 +104,7 @@ impl Application {
             cookies: CookiePolicy { secure: settings.serves_https() },
             ticket_max_age: settings.ticket_max_age(),
             passwords,
-            mailer: Arc::new(Mailer::Outbox(settings.outbox_dir())),
+            mailer: Arc::new(mailer),
             accounts: AccountPolicy { public_url, session_lifetime: settings.session_lifetime() },
         });
         let router = routes::router(

@@ -1,0 +1,203 @@
+//! An account's life: sign-up, confirmation, login and logout, votes kept, profile, deletion.
+
+use super::*;
+
+#[tokio::test]
+async fn sign_up_confirm_log_in_and_out() {
+    let (app, outbox) = spawn(3).await;
+    let mut visitor = Visitor::new();
+    let response = sign_up(&app, &mut visitor, "Derp_Fan", "fan@example.com").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::LOCATION], "/signup/check-your-inbox");
+
+    let mails = mails_to(&outbox, "fan@example.com", 1).await;
+    let link = link_in(&mails[0]);
+    assert!(link.starts_with(&format!("{}/verify-email?token=", app.address)), "{link}");
+    let token = token_in(&link);
+    assert_eq!(
+        post(&app, &mut visitor, "/api/confirm-email", &[("token", &token)]).await.status(),
+        StatusCode::OK
+    );
+    let verified: bool = sqlx::query_scalar(
+        "SELECT email_verified_at IS NOT NULL FROM users WHERE username = 'Derp_Fan'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(verified);
+    // Single use.
+    let (status, body) =
+        json(post(&app, &mut visitor, "/api/confirm-email", &[("token", &token)]).await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::GONE, Some("bad_link")));
+
+    assert_eq!(who(&app, &mut visitor).await, serde_json::Value::Null);
+    let response = log_in(&app, &mut visitor, "FAN@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("rmd_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("; HttpOnly")
+            && cookie.contains("; SameSite=Lax")
+            && cookie.contains("; Path=/"),
+        "{cookie}"
+    );
+    assert_eq!(who(&app, &mut visitor).await["username"], "Derp_Fan");
+    let profile = visitor.open(&app, "/u/derp_fan").await;
+    assert_eq!(profile.status, StatusCode::OK);
+    assert!(profile.html.contains("@Derp_Fan"));
+
+    let old_session = visitor.cookies["rmd_session"].clone();
+    let old_voter = visitor.voter_cookie().unwrap().to_owned();
+    assert_eq!(post(&app, &mut visitor, "/api/log-out", &[]).await.status(), StatusCode::OK);
+    assert!(!visitor.cookies.contains_key("rmd_session"));
+    assert_ne!(
+        visitor.voter_cookie().unwrap(),
+        old_voter,
+        "a new anonymous voter after logging out"
+    );
+    let sessions: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(sessions, 0);
+    // The old cookie logs nobody in any more.
+    let mut replay = Visitor::new();
+    replay.cookies.insert("rmd_session".into(), old_session);
+    assert_eq!(who(&app, &mut replay).await, serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn the_session_id_changes_at_each_login() {
+    let (app, _outbox) = spawn(1).await;
+    let mut visitor = Visitor::new();
+    sign_up(&app, &mut visitor, "cycler", "cycler@example.com").await;
+    log_in(&app, &mut visitor, "cycler", PASSWORD).await;
+    let first = visitor.cookies["rmd_session"].clone();
+    log_in(&app, &mut visitor, "cycler", PASSWORD).await;
+    let second = visitor.cookies["rmd_session"].clone();
+    assert_ne!(first, second);
+    let sessions: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(sessions, 1, "the replaced session is deleted");
+}
+
+#[tokio::test]
+async fn a_weak_password_hash_is_upgraded_at_login() {
+    let (app, _outbox) = spawn(1).await;
+    sign_up(&app, &mut Visitor::new(), "oldtimer", "old@example.com").await;
+    let weak = app::server::accounts::password::hash_with_parameters(PASSWORD, 4096, 1).unwrap();
+    sqlx::query("UPDATE users SET password_hash = $1")
+        .bind(&weak)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        log_in(&app, &mut Visitor::new(), "oldtimer", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    let stored: String =
+        sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&app.pool).await.unwrap();
+    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+    assert_eq!(
+        log_in(&app, &mut Visitor::new(), "oldtimer", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn anonymous_votes_are_kept_after_sign_up_and_the_accounts_vote_stands() {
+    let (app, _outbox) = spawn(6).await;
+    // The account, from another browser, rates one picture with 2.
+    let mut other_browser = Visitor::new();
+    sign_up(&app, &mut other_browser, "keeper", "keeper@example.com").await;
+    log_in(&app, &mut other_browser, "keeper", PASSWORD).await;
+    let page = other_browser.open(&app, "/").await;
+    let account_pick = page.image_key().unwrap();
+    assert_eq!(
+        other_browser.vote(&app, page.ticket.as_deref().unwrap(), "2").await.status(),
+        StatusCode::OK
+    );
+
+    // Anonymously, in this browser, rate pictures until that same one has been rated too.
+    let mut visitor = Visitor::new();
+    let mut page = visitor.open(&app, "/").await;
+    let mut rated = 0;
+    while let Some(ticket) = page.ticket.clone() {
+        let key = page.image_key().unwrap();
+        visitor.vote(&app, &ticket, "9").await;
+        rated += 1;
+        page = visitor.open(&app, "/").await;
+        if key == account_pick {
+            break;
+        }
+    }
+    let anonymous = visitor.voter_id(&app);
+    let before: i64 = sqlx::query_scalar("SELECT sum(vote_count)::bigint FROM tallies")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(before, rated + 1);
+
+    assert_eq!(log_in(&app, &mut visitor, "keeper", PASSWORD).await.status(), StatusCode::OK);
+    let (account_votes, nines, left_behind): (i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE v.voter_id = u.voter_id),
+                count(*) FILTER (WHERE v.voter_id = u.voter_id AND rating = 9),
+                count(*) FILTER (WHERE v.voter_id = $1)
+         FROM votes v, users u",
+    )
+    .bind(anonymous)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(account_votes, rated, "every picture counted once for the account");
+    assert_eq!(nines, rated - 1, "where both rated, the account's 2 stands");
+    assert_eq!(left_behind, 0);
+    let after: i64 = sqlx::query_scalar("SELECT sum(vote_count)::bigint FROM tallies")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(after, rated, "the withdrawn duplicate left its tally");
+    let votes_cast: i32 =
+        sqlx::query_scalar("SELECT v.votes_cast FROM voters v JOIN users u ON u.voter_id = v.id")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(i64::from(votes_cast), rated);
+}
+
+#[tokio::test]
+async fn missing_profiles_are_404_pages() {
+    let (app, _outbox) = spawn(1).await;
+    let page = Visitor::new().open(&app, "/u/nobody-here").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.html.contains("wandered off"));
+}
+
+#[tokio::test]
+async fn deleting_an_account_removes_its_pictures_and_keeps_its_votes() {
+    let (app, _outbox) = spawn(3).await;
+    let mut visitor = Visitor::new();
+    sign_up(&app, &mut visitor, "leaver", "leaver@example.com").await;
+    log_in(&app, &mut visitor, "leaver", PASSWORD).await;
+    let page = visitor.open(&app, "/").await;
+    visitor.vote(&app, page.ticket.as_deref().unwrap(), "7").await;
+    sqlx::query("UPDATE submissions SET submitted_by = (SELECT voter_id FROM users) WHERE id = (SELECT max(id) FROM submissions)")
+        .execute(&app.pool).await.unwrap();
+
+    let wrong =
+        post(&app, &mut visitor, "/api/settings/delete", &[("password", "not-it-at-all")]).await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        post(&app, &mut visitor, "/api/settings/delete", &[("password", PASSWORD)]).await.status(),
+        StatusCode::OK
+    );
+    let (users, pictures, votes): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM submissions), (SELECT count(*) FROM votes)",
+    ).fetch_one(&app.pool).await.unwrap();
+    assert_eq!((users, pictures), (0, 2));
+    assert!(votes <= 1, "the vote stays unless it was on the deleted picture");
+    assert!(!visitor.cookies.contains_key("rmd_session"));
+}

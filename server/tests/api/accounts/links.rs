@@ -1,0 +1,52 @@
+//! Password reset links.
+
+use super::*;
+
+#[tokio::test]
+async fn reset_links_ignore_the_host_header_work_once_expire_and_end_sessions() {
+    let (app, outbox) = spawn(1).await;
+    let mut owner = Visitor::new();
+    sign_up(&app, &mut owner, "resetter", "resetter@example.com").await;
+    log_in(&app, &mut owner, "resetter", PASSWORD).await;
+
+    let response = app
+        .http
+        .post(format!("{}/api/forgot-password", app.address))
+        .header(header::HOST, "evil.example")
+        .form(&[("email", "resetter@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mails = mails_to(&outbox, "resetter@example.com", 2).await;
+    let link = link_in(&mails[1]);
+    assert!(link.starts_with(&format!("{}/reset-password?token=", app.address)), "{link}");
+    assert!(!link.contains("evil"));
+    let token = token_in(&link);
+
+    // A bad new password leaves the link usable.
+    let (status, _) = json(reset(&app, &token, "short").await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let new_password = "a-brand-new-derp-password";
+    let done = reset(&app, &token, new_password).await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_eq!(who(&app, &mut owner).await, serde_json::Value::Null, "other sessions end");
+    let again = json(reset(&app, &token, "yet-another-password").await).await;
+    assert_eq!(again.0, StatusCode::GONE);
+    assert_eq!(
+        log_in(&app, &mut Visitor::new(), "resetter", new_password).await.status(),
+        StatusCode::OK
+    );
+
+    // An expired link is refused.
+    post(&app, &mut Visitor::new(), "/api/forgot-password", &[("email", "resetter@example.com")])
+        .await;
+    let mails = mails_to(&outbox, "resetter@example.com", 3).await;
+    let token = token_in(&link_in(&mails[2]));
+    sqlx::query("UPDATE account_tokens SET expires_at = now() - interval '1 second'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let expired = json(reset(&app, &token, "yet-another-password").await).await;
+    assert_eq!(expired.0, StatusCode::GONE);
+}

@@ -1,0 +1,118 @@
+//! The rules that keep accounts safe: no enumeration, validation, cross-site refusal, throttling.
+
+use super::*;
+
+#[tokio::test]
+async fn answers_do_not_tell_whether_an_account_exists() {
+    let (app, outbox) = spawn(1).await;
+    let mut visitor = Visitor::new();
+    sign_up(&app, &mut visitor, "first", "taken@example.com").await;
+
+    let new = sign_up(&app, &mut Visitor::new(), "second", "new@example.com").await;
+    let taken = sign_up(&app, &mut Visitor::new(), "third", "taken@example.com").await;
+    assert_eq!(new.status(), taken.status());
+    assert_eq!(new.headers().get(header::LOCATION), taken.headers().get(header::LOCATION));
+    assert_eq!(new.text().await.unwrap(), taken.text().await.unwrap());
+    let mails = mails_to(&outbox, "taken@example.com", 2).await;
+    assert!(mails[1].contains("already has an account"), "{}", mails[1]);
+
+    let missing = json(log_in(&app, &mut Visitor::new(), "nobody", PASSWORD).await).await;
+    let wrong = json(log_in(&app, &mut Visitor::new(), "first", "not-the-password").await).await;
+    assert_eq!(missing, wrong);
+    assert_eq!(missing.0, StatusCode::UNAUTHORIZED);
+
+    let forgot = |email: &'static str| {
+        let app = &app;
+        async move { post(app, &mut Visitor::new(), "/api/forgot-password", &[("email", email)]).await }
+    };
+    let (known, unknown) = (forgot("taken@example.com").await, forgot("unknown@example.com").await);
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+
+    // Usernames are public: saying one is taken reveals nothing.
+    let (status, body) =
+        json(sign_up(&app, &mut Visitor::new(), "FIRST", "other@example.com").await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("username_taken")));
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_a_message_and_changes_nothing() {
+    let (app, _outbox) = spawn(1).await;
+    for (username, email, password, needle) in [
+        ("ab", "a@example.com", PASSWORD, "3 to 24"),
+        ("okname", "not-an-email", PASSWORD, "email address"),
+        ("okname", "a@example.com", "short", "at least 8"),
+        ("okname", "a@example.com", "password123", "most common"),
+    ] {
+        let form = [("username", username), ("email", email), ("password", password)];
+        let (status, body) =
+            json(post(&app, &mut Visitor::new(), "/api/sign-up", &form).await).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body["message"].as_str().unwrap().contains(needle), "{body}");
+    }
+    let users: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(users, 0);
+}
+
+#[tokio::test]
+async fn requests_from_other_sites_are_refused() {
+    let (app, _outbox) = spawn(2).await;
+    let mut visitor = Visitor::new();
+    let page = visitor.open(&app, "/").await;
+    for (name, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
+        let response = visitor
+            .with_cookie(app.http.post(format!("{}/api/vote", app.address)))
+            .header(name, value)
+            .form(&[("ticket", page.ticket.as_deref().unwrap()), ("rating", "5")])
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = json(response).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("cross_site")));
+        let signup = app
+            .http
+            .post(format!("{}/api/sign-up", app.address))
+            .header(name, value)
+            .form(&[("username", "csrf"), ("email", "csrf@example.com"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signup.status(), StatusCode::FORBIDDEN);
+    }
+    assert_eq!(app.vote_count().await, 0);
+    // The site's own pages may post.
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let response = visitor
+        .with_cookie(app.http.post(format!("{}/api/vote", app.address)))
+        .header("origin", &app.address)
+        .header(header::HOST, host)
+        .form(&[("ticket", page.ticket.as_deref().unwrap()), ("rating", "5")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled() {
+    let (app, _outbox) = spawn(1).await;
+    sign_up(&app, &mut Visitor::new(), "guarded", "guarded@example.com").await;
+    for _ in 0..5 {
+        assert_eq!(
+            log_in(&app, &mut Visitor::new(), "guarded", "wrong-password").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (status, body) = json(log_in(&app, &mut Visitor::new(), "guarded", PASSWORD).await).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
+    );
+    // Another account from the same address is not locked by these failures.
+    sign_up(&app, &mut Visitor::new(), "neighbour", "neighbour@example.com").await;
+    assert_eq!(
+        log_in(&app, &mut Visitor::new(), "neighbour", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
