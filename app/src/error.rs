@@ -35,6 +35,15 @@ pub enum ErrorCode {
     BadLink,
     SignInRequired,
     NotFound,
+    /// Uploading needs a confirmed email address.
+    EmailUnverified,
+    BadTitle,
+    /// The upload is not a JPEG, PNG or WebP image, is damaged, or is missing.
+    NotAnImage,
+    ImageTooSmall,
+    ImageTooLarge,
+    /// The account uploaded its allowance for the day.
+    UploadLimit,
     /// The server is overloaded or its database is unreachable; trying again later may work.
     Unavailable,
     Internal,
@@ -43,7 +52,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 25] = [
         Self::BadRequest,
         Self::BadRating,
         Self::BadTicket,
@@ -60,6 +69,12 @@ impl ErrorCode {
         Self::BadLink,
         Self::SignInRequired,
         Self::NotFound,
+        Self::EmailUnverified,
+        Self::BadTitle,
+        Self::NotAnImage,
+        Self::ImageTooSmall,
+        Self::ImageTooLarge,
+        Self::UploadLimit,
         Self::Unavailable,
         Self::Internal,
         Self::Network,
@@ -72,13 +87,17 @@ impl ErrorCode {
             | Self::BadRating
             | Self::BadTicket
             | Self::CookiesRequired
-            | Self::Invalid => 400,
+            | Self::Invalid
+            | Self::BadTitle => 400,
             Self::LoginFailed | Self::SignInRequired => 401,
-            Self::ForeignTicket | Self::CrossSite => 403,
+            Self::ForeignTicket | Self::CrossSite | Self::EmailUnverified => 403,
             Self::NotFound => 404,
             Self::AlreadyRated | Self::StaleTicket | Self::UsernameTaken => 409,
             Self::ExpiredTicket | Self::BadLink => 410,
-            Self::TooManyAttempts => 429,
+            Self::ImageTooLarge => 413,
+            Self::NotAnImage => 415,
+            Self::ImageTooSmall => 422,
+            Self::TooManyAttempts | Self::UploadLimit => 429,
             Self::Unavailable | Self::Network => 503,
             Self::Internal => 500,
         }
@@ -102,6 +121,12 @@ impl ErrorCode {
             Self::BadLink => "bad_link",
             Self::SignInRequired => "sign_in_required",
             Self::NotFound => "not_found",
+            Self::EmailUnverified => "email_unverified",
+            Self::BadTitle => "bad_title",
+            Self::NotAnImage => "not_an_image",
+            Self::ImageTooSmall => "image_too_small",
+            Self::ImageTooLarge => "image_too_large",
+            Self::UploadLimit => "upload_limit",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::Network => "network",
@@ -143,6 +168,22 @@ impl ErrorCode {
             }
             Self::SignInRequired => "Please log in first.",
             Self::NotFound => "We couldn't find that page.",
+            Self::EmailUnverified => {
+                "Confirm your email address before uploading: follow the link we emailed you."
+            }
+            Self::BadTitle => "Give the picture a title of 1 to 120 characters.",
+            Self::NotAnImage => {
+                "Choose a photo in JPEG, PNG or WebP format. That file isn't one, or it is damaged."
+            }
+            Self::ImageTooSmall => {
+                "That photo is too small: it needs at least 256 pixels on each side."
+            }
+            Self::ImageTooLarge => {
+                "That photo is too large: at most 15 MB and 12,000 pixels on a side."
+            }
+            Self::UploadLimit => {
+                "You've uploaded 20 pictures in the last day, the most there is. Come back tomorrow!"
+            }
             Self::Unavailable => {
                 "We couldn't save your vote just now. Nothing was lost — please try again."
             }

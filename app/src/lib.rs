@@ -7,6 +7,7 @@ pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod upload;
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -25,6 +26,7 @@ use pages::{
     },
     not_found::NotFound,
     profile::ProfilePage,
+    upload::UploadPage,
     vote::VotePage,
 };
 
@@ -74,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage/>
                     <Route path=StaticSegment("reset-password") view=ResetPasswordPage/>
                     <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("upload") view=UploadPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("u"), ParamSegment("username"))
                         view=ProfilePage
@@ -103,6 +106,7 @@ fn SiteHeader() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match signed_in.await {
                             Ok(Some(user)) => view! {
+                                <a href="/upload">"Upload"</a>
                                 <a href=format!("/u/{}", user.username)>{user.display_name}</a>
                                 <a href="/settings">"Settings"</a>
                                 <ActionForm action=log_out attr:class="inline-form">
@@ -125,7 +129,7 @@ fn SiteHeader() -> impl IntoView {
 fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
-            <p>"Every picture is a procedurally drawn derp. Vote to see the next one."</p>
+            <p>"Rate a derp to see the next one. Pictures are uploaded by members; the demo ones are drawn by the server."</p>
         </footer>
     }
 }

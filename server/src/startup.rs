@@ -106,6 +106,9 @@ impl Application {
             passwords,
             mailer: Arc::new(mailer),
             accounts: AccountPolicy { public_url, session_lifetime: settings.session_lifetime() },
+            image_work: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         });
         let router = routes::router(
             state,

@@ -199,6 +199,19 @@ pub async fn change_email(email: String, password: String) -> Result<(), AppErro
     finish(result.await, "/settings?saved=email", "/settings")
 }
 
+/// Emails the confirmation link again. `page` is where a form posted without JavaScript came
+/// from, and returns to: the settings or the upload page.
+#[server(endpoint = "settings/resend-confirmation")]
+pub async fn resend_confirmation(page: String) -> Result<(), AppError> {
+    use crate::server::{accounts::settings, finish};
+    let page = if page == "/upload" { "/upload" } else { "/settings" };
+    let result = async {
+        let (state, user) = signed_in_context()?;
+        Ok(settings::resend_confirmation(&state, &user).await?)
+    };
+    finish(result.await, &format!("{page}?sent-confirmation"), page)
+}
+
 #[server(endpoint = "settings/delete")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     use crate::server::{accounts::settings, finish};

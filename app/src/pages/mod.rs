@@ -1,4 +1,5 @@
 pub mod account;
 pub mod not_found;
 pub mod profile;
+pub mod upload;
 pub mod vote;

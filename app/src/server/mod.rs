@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod picks;
 pub mod signing;
 pub mod ticket;
+pub mod uploads;
 pub mod views;
 pub mod vote;
 pub mod vote_writer;
@@ -49,6 +50,9 @@ pub struct Shared {
     pub passwords: PasswordHasherPool,
     pub mailer: Arc<Mailer>,
     pub accounts: AccountPolicy,
+    /// Image work (drawing demo pictures, processing uploads) is CPU-bound: a few at a time, on
+    /// the blocking pool, so that it cannot starve the async threads or exhaust memory.
+    pub image_work: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {

@@ -1,4 +1,5 @@
-//! Picture files: `/media/{image_key}/{width}.jpg`.
+//! Picture files: `/media/{image_key}/{width}.jpg`, uploads from the database, demo art drawn
+//! on request.
 
 use crate::art::render_jpeg;
 use app::{model::IMAGE_WIDTHS, server::AppState};
@@ -8,13 +9,6 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use std::sync::{Arc, LazyLock};
-use tokio::sync::Semaphore;
-
-/// Drawing is CPU work: at most one drawing per core at a time, off the async threads.
-static DRAWING: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
-    Arc::new(Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
-});
 
 /// An image key is 32 lowercase hex digits.
 fn valid_key(key: &str) -> bool {
@@ -25,6 +19,15 @@ fn width_of(file: &str) -> Option<u32> {
     let width = file.strip_suffix(".jpg")?.parse().ok()?;
     IMAGE_WIDTHS.contains(&width).then_some(width)
 }
+
+/// Where a picture's bytes come from: the file stored at upload, or the demo art's seed.
+enum Source {
+    Stored(Vec<u8>),
+    Drawn(i64),
+}
+
+/// The demo art's seed, and the stored file of the asked width.
+type SourceRow = (Option<i64>, Option<Vec<u8>>);
 
 pub async fn picture(
     State(state): State<AppState>,
@@ -39,40 +42,54 @@ pub async fn picture(
     if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let seed: Result<Option<Option<i64>>, _> =
-        sqlx::query_scalar("SELECT art_seed FROM submissions WHERE image_key = $1")
-            .bind(&key)
-            .fetch_optional(&state.pool)
-            .await;
-    let seed = match seed {
-        Ok(Some(Some(seed))) => seed,
+    let found: Result<Option<SourceRow>, _> = sqlx::query_as(
+        "SELECT s.art_seed, f.jpeg FROM submissions s
+           LEFT JOIN picture_files f ON f.submission_id = s.id AND f.width = $2
+          WHERE s.image_key = $1",
+    )
+    .bind(&key)
+    .bind(width as i32)
+    .fetch_optional(&state.pool)
+    .await;
+    let source = match found {
+        Ok(Some((_, Some(jpeg)))) => Source::Stored(jpeg),
+        Ok(Some((Some(seed), None))) => Source::Drawn(seed),
         Ok(_) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
             tracing::error!(error = %app::server::ErrorChain(&error), "could not look up a picture");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    let Ok(_permit) = DRAWING.acquire().await else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    let jpeg = match source {
+        Source::Stored(jpeg) => jpeg,
+        Source::Drawn(seed) => match draw(&state, seed, width).await {
+            Some(jpeg) => jpeg,
+            None => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
     };
-    let drawn = tokio::task::spawn_blocking(move || render_jpeg(seed as u64, width)).await;
-    match drawn {
-        Ok(Ok(jpeg)) => Response::builder()
-            .header(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"))
-            .header(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            )
-            .header(header::ETAG, etag)
-            .body(Body::from(jpeg))
-            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    Response::builder()
+        .header(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"))
+        .header(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        )
+        .header(header::ETAG, etag)
+        .body(Body::from(jpeg))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+async fn draw(state: &AppState, seed: i64, width: u32) -> Option<Vec<u8>> {
+    // The semaphore is never closed.
+    let _permit = state.image_work.acquire().await.ok()?;
+    match tokio::task::spawn_blocking(move || render_jpeg(seed as u64, width)).await {
+        Ok(Ok(jpeg)) => Some(jpeg),
         Ok(Err(error)) => {
             tracing::error!(%error, seed, width, "could not encode a picture");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            None
         }
         Err(error) => {
             tracing::error!(%error, seed, width, "drawing a picture failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            None
         }
     }
 }

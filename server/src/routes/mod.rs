@@ -2,6 +2,7 @@
 
 mod cross_site;
 mod media;
+mod upload;
 mod voter;
 
 use app::{App, server::AppState, shell};
@@ -29,6 +30,10 @@ use tower_http::{
 
 /// Server-function arguments are a ticket and a rating: a few hundred bytes.
 const SERVER_FN_BODY_LIMIT: usize = 16 * 1024;
+/// The photo plus the rest of the form.
+const UPLOAD_BODY_LIMIT: usize = app::upload::MAX_UPLOAD_BYTES + 64 * 1024;
+/// A phone on a slow network takes a while to send a large photo.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub struct RouterSettings {
     pub request_timeout: Duration,
@@ -54,6 +59,15 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
             app_shell.clone(),
         )
         .route("/api/{*fn_name}", post(server_function))
+        .layer(timeout(settings.request_timeout))
+        .route(
+            "/upload",
+            post(upload::upload).layer(
+                ServiceBuilder::new()
+                    .layer(timeout(UPLOAD_TIMEOUT))
+                    .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+            ),
+        )
         .layer(from_fn_with_state(state.clone(), voter::identify_voter))
         // Before anything else: a forged request costs no database lookup.
         .layer(from_fn_with_state(
@@ -100,17 +114,14 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
         ));
 
     Router::new()
-        .merge(site)
         .route("/media/{key}/{file}", get(media::picture))
         .route("/healthz", get(health))
         .fallback_service(static_files)
+        .layer(timeout(settings.request_timeout))
+        .merge(site)
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    settings.request_timeout,
-                ))
                 // Small answers (a vote's JSON) are not worth compressing; pages are.
                 .layer(
                     CompressionLayer::new()
@@ -120,6 +131,10 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
                 .layer(security_headers),
         )
         .with_state(state)
+}
+
+fn timeout(limit: Duration) -> TimeoutLayer {
+    TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, limit)
 }
 
 fn header_layer(

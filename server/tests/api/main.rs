@@ -5,5 +5,6 @@ mod accounts;
 mod helpers;
 mod pages;
 mod tickets;
+mod uploads;
 mod vote_loop;
 mod writes;

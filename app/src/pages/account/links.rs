@@ -3,7 +3,7 @@
 use super::{FormProblem, FormSuccess, form_problem, has_flag};
 use crate::{
     account::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
-    api::{ConfirmEmail, ForgotPassword, ResetPassword},
+    api::{ConfirmEmail, ForgotPassword, ResendConfirmation, ResetPassword},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -87,5 +87,29 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <p>"Setting a new password logs you out everywhere."</p>
             <p><a href="/forgot-password">"Need a new link?"</a></p>
         </section>
+    }
+}
+
+/// "Send the confirmation link again", for a signed-in account whose address is unconfirmed.
+/// `page` is the page it sits on, which a form posted without JavaScript returns to.
+#[component]
+pub fn ResendConfirmation(page: &'static str) -> impl IntoView {
+    let action = ServerAction::<ResendConfirmation>::new();
+    // Only this form's own answer: the page shows problems a plain form post brought back.
+    let problem = move || match action.value().get() {
+        Some(Err(error)) => Some(error.message),
+        _ => None,
+    };
+    let flagged = has_flag("sent-confirmation");
+    let sent = move || flagged() || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <FormProblem problem/>
+        {move || sent().then(|| view! {
+            <FormSuccess>"Sent. Check your inbox for the link (it works for an hour)."</FormSuccess>
+        })}
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="page" value=page/>
+            <button type="submit" class="button secondary">"Send the confirmation link again"</button>
+        </ActionForm>
     }
 }

@@ -1,4 +1,4 @@
-use super::{AuthRevision, FormProblem, FormSuccess, form_problem};
+use super::{AuthRevision, FormProblem, FormSuccess, form_problem, links::ResendConfirmation};
 use crate::{
     account::{AccountSettings, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
     api::{ChangeEmail, ChangePassword, DeleteAccount, SaveProfile, load_account_settings},
@@ -79,6 +79,7 @@ fn SettingsForms(current: AccountSettings) -> impl IntoView {
 
         <h2 id="email-heading">"Email"</h2>
         <p>{format!("{} ({verified})", current.email)}</p>
+        {(!current.email_verified).then(|| view! { <ResendConfirmation page="/settings"/> })}
         {move || saved_message("email").map(|m| view! { <FormSuccess>{m}</FormSuccess> })}
         <FormProblem problem=form_problem(email.value())/>
         <ActionForm action=email attr:class="stacked-form" attr:aria-labelledby="email-heading">

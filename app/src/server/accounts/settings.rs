@@ -122,6 +122,37 @@ pub async fn change_email(
     Ok(())
 }
 
+/// Sends the confirmation link again, to the account's current address, if it is not confirmed
+/// yet. A few per quarter hour: the address is the user's own, but its inbox is not a toy.
+pub async fn resend_confirmation(
+    state: &AppState,
+    user: &SignedInUser,
+) -> Result<(), AccountError> {
+    let pending: Option<(String, i64)> = sqlx::query_as(
+        "SELECT u.email,
+                (SELECT count(*) FROM account_tokens t
+                  WHERE t.user_id = u.id AND t.purpose = 'verify_email'
+                    AND t.created_at > now() - interval '15 minutes')
+           FROM users u WHERE u.id = $1 AND u.email_verified_at IS NULL",
+    )
+    .bind(user.user_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some((address, recent)) = pending else {
+        return Ok(());
+    };
+    if recent >= 3 {
+        return Err(AccountError::Throttled(15));
+    }
+    let email = Email::parse(&address)?;
+    let token =
+        links::issue(&state.pool, user.user_id, LinkPurpose::VerifyEmail, Some(email.as_str()))
+            .await?;
+    let username = Username::parse(&user.username)?;
+    state.mailer.send(confirm_address(state, &email, &username, &token));
+    Ok(())
+}
+
 /// Deletes the account and its pictures. Its votes stay counted, under its voter, which no
 /// longer belongs to anybody.
 pub async fn delete_account(

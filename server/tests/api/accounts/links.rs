@@ -1,4 +1,4 @@
-//! Password reset links.
+//! Emailed links: password resets, sending the confirmation again.
 
 use super::*;
 
@@ -49,4 +49,34 @@ async fn reset_links_ignore_the_host_header_work_once_expire_and_end_sessions() 
         .unwrap();
     let expired = json(reset(&app, &token, "yet-another-password").await).await;
     assert_eq!(expired.0, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn the_confirmation_link_can_be_sent_again_a_few_times() {
+    let (app, outbox) = spawn(1).await;
+    let mut visitor = Visitor::new();
+    sign_up(&app, &mut visitor, "forgetful", "forgetful@example.com").await;
+    log_in(&app, &mut visitor, "forgetful", PASSWORD).await;
+    let resend = [("page", "/upload")];
+    for _ in 0..2 {
+        let response = post(&app, &mut visitor, "/api/settings/resend-confirmation", &resend).await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let mails = mails_to(&outbox, "forgetful@example.com", 3).await;
+    assert_eq!(mails.len(), 3);
+    // The newest link works.
+    let token = token_in(&link_in(&mails[2]));
+    let (status, body) =
+        json(post(&app, &mut visitor, "/api/settings/resend-confirmation", &resend).await).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
+    );
+    assert_eq!(
+        post(&app, &mut visitor, "/api/confirm-email", &[("token", &token)]).await.status(),
+        StatusCode::OK
+    );
+    // Once confirmed, nothing more is sent.
+    let response = post(&app, &mut visitor, "/api/settings/resend-confirmation", &resend).await;
+    assert_eq!(response.status(), StatusCode::OK);
 }

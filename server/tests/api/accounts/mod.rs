@@ -9,9 +9,9 @@ mod links;
 mod rules;
 mod smtp;
 
-const PASSWORD: &str = "derpy-horse-battery";
+pub(crate) const PASSWORD: &str = "derpy-horse-battery";
 
-async fn spawn(demo_pictures: u32) -> (TestApp, PathBuf) {
+pub(crate) async fn spawn(demo_pictures: u32) -> (TestApp, PathBuf) {
     let outbox = std::env::temp_dir().join(format!("rmd-outbox-{}", rand_suffix()));
     let dir = outbox.clone();
     let app = spawn_app_with(demo_pictures, move |settings| {
@@ -21,14 +21,14 @@ async fn spawn(demo_pictures: u32) -> (TestApp, PathBuf) {
     (app, outbox)
 }
 
-fn rand_suffix() -> u64 {
+pub(crate) fn rand_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     u64::from(std::process::id()) << 20 | N.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Posts a form to a server function as the hydrated page does.
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     visitor: &mut Visitor,
     path: &str,
@@ -46,7 +46,7 @@ async fn post(
 }
 
 /// The messages sent to `to`, oldest first, waiting a little for the background sender.
-async fn mails_to(outbox: &PathBuf, to: &str, at_least: usize) -> Vec<String> {
+pub(crate) async fn mails_to(outbox: &PathBuf, to: &str, at_least: usize) -> Vec<String> {
     for _ in 0..100 {
         let mut found: Vec<(String, String)> = std::fs::read_dir(outbox)
             .map(|dir| {
@@ -72,15 +72,15 @@ async fn mails_to(outbox: &PathBuf, to: &str, at_least: usize) -> Vec<String> {
     Vec::new()
 }
 
-fn link_in(mail: &str) -> String {
+pub(crate) fn link_in(mail: &str) -> String {
     mail.lines().find(|line| line.starts_with("http")).unwrap().trim().to_owned()
 }
 
-fn token_in(link: &str) -> String {
+pub(crate) fn token_in(link: &str) -> String {
     link.split_once("?token=").unwrap().1.to_owned()
 }
 
-async fn sign_up(
+pub(crate) async fn sign_up(
     app: &TestApp,
     visitor: &mut Visitor,
     username: &str,
@@ -106,7 +106,7 @@ async fn reset(app: &TestApp, token: &str, password: &str) -> reqwest::Response 
     .await
 }
 
-async fn log_in(
+pub(crate) async fn log_in(
     app: &TestApp,
     visitor: &mut Visitor,
     identifier: &str,
@@ -117,4 +117,15 @@ async fn log_in(
 
 async fn who(app: &TestApp, visitor: &mut Visitor) -> serde_json::Value {
     json(post(app, visitor, "/api/me", &[]).await).await.1
+}
+
+/// A signed-up, confirmed and logged-in member.
+pub(crate) async fn member(app: &TestApp, outbox: &PathBuf, username: &str) -> Visitor {
+    let mut visitor = Visitor::new();
+    let email = format!("{username}@example.com");
+    sign_up(app, &mut visitor, username, &email).await;
+    let token = token_in(&link_in(&mails_to(outbox, &email, 1).await[0]));
+    post(app, &mut visitor, "/api/confirm-email", &[("token", &token)]).await;
+    log_in(app, &mut visitor, username, PASSWORD).await;
+    visitor
 }

@@ -1,0 +1,140 @@
+//! Uploading a picture: who may, how much, and storing what the pipeline made of it.
+
+pub mod pipeline;
+
+use super::{AppState, ErrorChain, accounts::sessions::SignedInUser};
+use crate::{
+    error::{AppError, ErrorCode},
+    model::SubmissionId,
+    upload::{MAX_UPLOADS_PER_DAY, PictureTitle},
+};
+use pipeline::{PipelineError, ProcessedPicture};
+use rand::Rng;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("not signed in")]
+    SignInRequired,
+    #[error("the email address is not confirmed")]
+    EmailUnverified,
+    #[error("the title is empty, too long or has control characters")]
+    BadTitle,
+    #[error("the upload is larger than allowed")]
+    TooLarge,
+    #[error("no file was sent")]
+    NoFile,
+    #[error("the daily allowance is used up")]
+    DailyLimit,
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    #[error("the image worker stopped")]
+    Worker(#[from] tokio::task::JoinError),
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<UploadError> for AppError {
+    fn from(error: UploadError) -> Self {
+        let code = match &error {
+            UploadError::SignInRequired => ErrorCode::SignInRequired,
+            UploadError::EmailUnverified => ErrorCode::EmailUnverified,
+            UploadError::BadTitle => ErrorCode::BadTitle,
+            UploadError::TooLarge | UploadError::Pipeline(PipelineError::TooLarge) => {
+                ErrorCode::ImageTooLarge
+            }
+            UploadError::NoFile
+            | UploadError::Pipeline(PipelineError::NotAnImage | PipelineError::Damaged) => {
+                ErrorCode::NotAnImage
+            }
+            UploadError::Pipeline(PipelineError::TooSmall) => ErrorCode::ImageTooSmall,
+            UploadError::DailyLimit => ErrorCode::UploadLimit,
+            UploadError::Pipeline(PipelineError::Encode)
+            | UploadError::Worker(_)
+            | UploadError::Database(_) => {
+                tracing::error!(error = %ErrorChain(&error), "an upload failed");
+                return AppError::with_message(
+                    ErrorCode::Unavailable,
+                    "We couldn't save your picture just now. Please try again.",
+                );
+            }
+        };
+        AppError::new(code)
+    }
+}
+
+/// May this account upload now? Checked before the file is read.
+pub async fn may_upload(state: &AppState, user: &SignedInUser) -> Result<(), UploadError> {
+    if !user.email_verified {
+        return Err(UploadError::EmailUnverified);
+    }
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM submissions
+          WHERE submitted_by = $1 AND created_at > now() - interval '1 day'",
+    )
+    .bind(user.voter_id)
+    .fetch_one(&state.pool)
+    .await?;
+    if recent >= MAX_UPLOADS_PER_DAY {
+        return Err(UploadError::DailyLimit);
+    }
+    Ok(())
+}
+
+/// Turns the uploaded bytes into a picture in the rotation.
+pub async fn submit(
+    state: &AppState,
+    user: &SignedInUser,
+    title: &PictureTitle,
+    upload: Vec<u8>,
+) -> Result<SubmissionId, UploadError> {
+    may_upload(state, user).await?;
+    let processed = {
+        // The semaphore is never closed.
+        let _permit = state.image_work.acquire().await.map_err(|_| PipelineError::Encode)?;
+        tokio::task::spawn_blocking(move || pipeline::process(&upload)).await??
+    };
+    let id = store(state, user, title, processed).await?;
+    tracing::info!(submission = %id, user = %user.user_id, "picture uploaded");
+    Ok(id)
+}
+
+async fn store(
+    state: &AppState,
+    user: &SignedInUser,
+    title: &PictureTitle,
+    picture: ProcessedPicture,
+) -> Result<SubmissionId, sqlx::Error> {
+    let (image_key, pick_key) = {
+        let mut rng = rand::thread_rng();
+        (format!("{:032x}", rng.r#gen::<u128>()), rng.r#gen::<i64>())
+    };
+    let (widths, files): (Vec<i32>, Vec<Vec<u8>>) = picture
+        .files
+        .into_iter()
+        .map(|(width, jpeg)| (i32::try_from(width).unwrap_or(i32::MAX), jpeg))
+        .unzip();
+    let mut tx = state.pool.begin().await?;
+    let id: SubmissionId = sqlx::query_scalar(
+        "INSERT INTO submissions (title, image_key, backdrop_rgb, subject_rgb, submitted_by, pick_key)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(title.as_str())
+    .bind(&image_key)
+    .bind(picture.backdrop_rgb as i32)
+    .bind(picture.subject_rgb as i32)
+    .bind(user.voter_id)
+    .bind(pick_key)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO picture_files (submission_id, width, jpeg)
+         SELECT $1, width, jpeg FROM UNNEST($2::int[], $3::bytea[]) AS f (width, jpeg)",
+    )
+    .bind(id)
+    .bind(&widths)
+    .bind(&files)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,291 @@
+//! From the bytes someone uploaded to the files we serve: decoded within limits, turned upright,
+//! cropped square around the centre, resized to each served width, re-encoded as JPEG. Encoding
+//! from pixels writes none of the original's metadata (EXIF, GPS, camera, comments).
+
+use crate::model::IMAGE_WIDTHS;
+use image::{
+    DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
+    codecs::jpeg::JpegEncoder,
+};
+use std::io::Cursor;
+
+/// Pictures narrower than this look bad at the smallest served width.
+pub const MIN_SIDE: u32 = 256;
+/// Larger than any phone camera's photo; refuses decompression bombs before decoding.
+const MAX_SIDE: u32 = 12_000;
+const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+const JPEG_QUALITY: u8 = 82;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PipelineError {
+    #[error("that file is not a JPEG, PNG or WebP image")]
+    NotAnImage,
+    #[error("that image could not be read; it may be damaged")]
+    Damaged,
+    #[error("that image is too large (at most {MAX_SIDE} pixels on a side)")]
+    TooLarge,
+    #[error("that image is too small: it needs at least {MIN_SIDE} pixels on each side")]
+    TooSmall,
+    #[error("could not encode the picture")]
+    Encode,
+}
+
+/// The picture, ready to store: one JPEG per served width, and its placeholder colours.
+#[derive(Debug)]
+pub struct ProcessedPicture {
+    pub files: Vec<(u32, Vec<u8>)>,
+    pub backdrop_rgb: u32,
+    pub subject_rgb: u32,
+}
+
+/// CPU-bound (tens to hundreds of milliseconds): run it on the blocking pool.
+pub fn process(upload: &[u8]) -> Result<ProcessedPicture, PipelineError> {
+    let square = upright_square(upload)?;
+    let largest = IMAGE_WIDTHS.iter().copied().max().unwrap_or(960);
+    // Never enlarged: a small original is served at its own size and scaled by the browser.
+    let side = square.width().min(largest);
+    let base = if square.width() > side { square.thumbnail_exact(side, side) } else { square };
+    let base = flatten(base);
+    let mut files = Vec::with_capacity(IMAGE_WIDTHS.len());
+    for width in IMAGE_WIDTHS {
+        let target = width.min(side);
+        let resized = if target == side {
+            base.clone()
+        } else {
+            image::imageops::thumbnail(&base, target, target)
+        };
+        files.push((width, encode(&resized)?));
+    }
+    let (backdrop_rgb, subject_rgb) = placeholder_colours(&base);
+    Ok(ProcessedPicture { files, backdrop_rgb, subject_rgb })
+}
+
+fn upright_square(upload: &[u8]) -> Result<DynamicImage, PipelineError> {
+    let format = image::guess_format(upload).map_err(|_| PipelineError::NotAnImage)?;
+    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
+        return Err(PipelineError::NotAnImage);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(upload), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(classify)?;
+    let orientation = decoder.orientation().map_err(classify)?;
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(classify)?;
+    picture.apply_orientation(orientation);
+    let (width, height) = (picture.width(), picture.height());
+    let side = width.min(height);
+    if side < MIN_SIDE {
+        return Err(PipelineError::TooSmall);
+    }
+    Ok(picture.crop_imm((width - side) / 2, (height - side) / 2, side, side))
+}
+
+fn classify(error: image::ImageError) -> PipelineError {
+    match error {
+        image::ImageError::Limits(_) => PipelineError::TooLarge,
+        image::ImageError::Unsupported(_) => PipelineError::NotAnImage,
+        _ => PipelineError::Damaged,
+    }
+}
+
+/// RGB on white: transparent parts of a PNG or WebP would otherwise turn black.
+fn flatten(picture: DynamicImage) -> RgbImage {
+    if !picture.color().has_alpha() {
+        return picture.into_rgb8();
+    }
+    let rgba = picture.into_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let over_white =
+            |c: u8| ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a))) / 255) as u8;
+        image::Rgb([over_white(r), over_white(g), over_white(b)])
+    })
+}
+
+fn encode(picture: &RgbImage) -> Result<Vec<u8>, PipelineError> {
+    let mut jpeg = Vec::new();
+    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
+        .encode_image(picture)
+        .map_err(|_| PipelineError::Encode)?;
+    Ok(jpeg)
+}
+
+/// The mean colour of the outer ring (the backdrop) and of the middle (the subject), for the
+/// placeholder shown while the image loads.
+fn placeholder_colours(picture: &RgbImage) -> (u32, u32) {
+    let side = picture.width();
+    let (mut outer, mut inner) = ([0u64; 4], [0u64; 4]);
+    // A coarse grid is plenty for an average.
+    let step = (side / 32).max(1) as usize;
+    for y in (0..side).step_by(step) {
+        for x in (0..side).step_by(step) {
+            let from_centre = x.abs_diff(side / 2).max(y.abs_diff(side / 2));
+            let sums = if from_centre < side / 4 { &mut inner } else { &mut outer };
+            let [r, g, b] = picture.get_pixel(x, y).0;
+            sums[0] += u64::from(r);
+            sums[1] += u64::from(g);
+            sums[2] += u64::from(b);
+            sums[3] += 1;
+        }
+    }
+    let mean = |s: [u64; 4]| {
+        let n = s[3].max(1);
+        ((s[0] / n) << 16 | (s[1] / n) << 8 | (s[2] / n)) as u32
+    };
+    (mean(outer), mean(inner))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageEncoder, RgbaImage, codecs::png::PngEncoder};
+
+    fn png(width: u32, height: u32, alpha: u8) -> Vec<u8> {
+        let picture = RgbaImage::from_fn(width, height, |x, _| {
+            if x < width / 2 {
+                image::Rgba([200, 30, 30, alpha])
+            } else {
+                image::Rgba([30, 30, 200, alpha])
+            }
+        });
+        let mut out = Vec::new();
+        PngEncoder::new(&mut out)
+            .write_image(picture.as_raw(), width, height, image::ExtendedColorType::Rgba8)
+            .unwrap();
+        out
+    }
+
+    fn decoded(jpeg: &[u8]) -> RgbImage {
+        image::load_from_memory_with_format(jpeg, ImageFormat::Jpeg).unwrap().into_rgb8()
+    }
+
+    #[test]
+    fn a_wide_picture_is_cropped_square_and_served_at_each_width() {
+        let picture = process(&png(2000, 1200, 255)).unwrap();
+        let widths: Vec<u32> = picture.files.iter().map(|(w, _)| *w).collect();
+        assert_eq!(widths, IMAGE_WIDTHS);
+        for (width, jpeg) in &picture.files {
+            let image = decoded(jpeg);
+            assert_eq!((image.width(), image.height()), (*width, *width));
+            assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
+        }
+        // The centre crop keeps both halves: red on the left, blue on the right.
+        let image = decoded(&picture.files[0].1);
+        assert!(image.get_pixel(10, 160).0[0] > 150);
+        assert!(image.get_pixel(310, 160).0[2] > 150);
+    }
+
+    #[test]
+    fn a_small_picture_is_not_enlarged() {
+        let picture = process(&png(400, 300, 255)).unwrap();
+        let sizes: Vec<u32> = picture.files.iter().map(|(_, jpeg)| decoded(jpeg).width()).collect();
+        assert_eq!(sizes, [300, 300, 300]);
+        assert_eq!(process(&png(900, 200, 255)).unwrap_err(), PipelineError::TooSmall);
+    }
+
+    #[test]
+    fn transparency_becomes_white() {
+        let picture = process(&png(300, 300, 0)).unwrap();
+        let image = decoded(&picture.files[0].1);
+        assert!(image.get_pixel(150, 150).0.iter().all(|c| *c > 240));
+    }
+
+    /// A JPEG of `picture` carrying an EXIF segment (APP1) with `tiff` after the `Exif` marker.
+    fn jpeg_with_exif(picture: &RgbImage, tiff: &[u8]) -> Vec<u8> {
+        let mut jpeg = Vec::new();
+        JpegEncoder::new(&mut jpeg).encode_image(picture).unwrap();
+        let mut segment = vec![0xFF, 0xE1];
+        segment.extend_from_slice(&((tiff.len() + 8) as u16).to_be_bytes());
+        segment.extend_from_slice(b"Exif\0\0");
+        segment.extend_from_slice(tiff);
+        jpeg.splice(2..2, segment);
+        jpeg
+    }
+
+    #[test]
+    fn a_sideways_camera_photo_is_turned_upright() {
+        // Red left half, blue right half, with EXIF orientation 6: "rotate 90° clockwise".
+        let sideways = RgbImage::from_fn(400, 300, |x, _| {
+            if x < 200 { image::Rgb([220, 20, 20]) } else { image::Rgb([20, 20, 220]) }
+        });
+        let tiff = [
+            b'M', b'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, first IFD at 8
+            0, 1, // one entry
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, // Orientation, SHORT, 1 value: 6
+            0, 0, 0, 0, // no next IFD
+        ];
+        let picture = process(&jpeg_with_exif(&sideways, &tiff)).unwrap();
+        let upright = decoded(&picture.files[0].1);
+        let top = upright.get_pixel(150, 10).0;
+        let bottom = upright.get_pixel(150, 290).0;
+        assert!(top[0] > 150 && top[2] < 100, "{top:?}");
+        assert!(bottom[2] > 150 && bottom[0] < 100, "{bottom:?}");
+    }
+
+    #[test]
+    fn metadata_does_not_survive() {
+        let original = jpeg_with_exif(
+            &RgbImage::from_pixel(300, 300, image::Rgb([90, 120, 60])),
+            b"GPSLatitude-secret-place",
+        );
+        assert!(original.windows(6).any(|w| w == b"secret"));
+        let picture = process(&original).unwrap();
+        for (_, jpeg) in &picture.files {
+            assert!(!jpeg.windows(4).any(|w| w == b"Exif"));
+            assert!(!jpeg.windows(6).any(|w| w == b"secret"));
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_a_reason() {
+        assert_eq!(process(b"GIF89a not really").unwrap_err(), PipelineError::NotAnImage);
+        assert_eq!(process(b"hello").unwrap_err(), PipelineError::NotAnImage);
+        let mut cut = png(600, 600, 255);
+        cut.truncate(cut.len() / 2);
+        assert_eq!(process(&cut).unwrap_err(), PipelineError::Damaged);
+        // A header claiming 20000 x 20000 pixels is refused before any decoding.
+        let mut huge = png(300, 300, 255);
+        huge[16..20].copy_from_slice(&20_000u32.to_be_bytes());
+        huge[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+        let crc = crc32(&huge[12..29]);
+        huge[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(process(&huge).unwrap_err(), PipelineError::TooLarge);
+    }
+
+    /// PNG's chunk checksum, so that a doctored header is read as the claim it makes.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn the_messages_state_the_real_limits() {
+        use crate::error::ErrorCode;
+        assert!(ErrorCode::ImageTooSmall.default_message().contains(&MIN_SIDE.to_string()));
+        assert!(ErrorCode::ImageTooLarge.default_message().contains("12,000"));
+        assert_eq!(MAX_SIDE, 12_000);
+    }
+
+    #[test]
+    fn placeholder_colours_follow_the_picture() {
+        let picture = RgbImage::from_fn(320, 320, |x, y| {
+            if x.abs_diff(160).max(y.abs_diff(160)) < 80 {
+                image::Rgb([250, 250, 0])
+            } else {
+                image::Rgb([0, 0, 250])
+            }
+        });
+        let (backdrop, subject) = placeholder_colours(&picture);
+        assert_eq!(backdrop & 0xFF, 250);
+        assert_eq!(subject >> 8, 0xFAFA);
+    }
+}

@@ -1,0 +1,74 @@
+//! `POST /upload`: the upload form, posted as multipart (it works without JavaScript). Answers
+//! with a redirect: to the upload page with `?uploaded`, or with `?problem=<code>` explaining
+//! what was wrong; nothing is stored unless everything was right.
+
+use app::{
+    error::AppError,
+    server::{
+        AppState,
+        accounts::sessions::SignedInUser,
+        uploads::{self, UploadError},
+    },
+    upload::PictureTitle,
+};
+use axum::{
+    Extension,
+    extract::{Multipart, State, multipart::MultipartRejection},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+
+const PAGE: &str = "/upload";
+
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(user): Extension<Option<SignedInUser>>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let outcome = async {
+        let user = user.ok_or(UploadError::SignInRequired)?;
+        // Refused before reading a possibly large file it could not use.
+        uploads::may_upload(&state, &user).await?;
+        let mut form = form.map_err(|_| UploadError::NoFile)?;
+        let (title, photo) = read_form(&mut form).await?;
+        uploads::submit(&state, &user, &title, photo).await
+    };
+    match outcome.await {
+        Ok(_) => Redirect::to(&format!("{PAGE}?uploaded")).into_response(),
+        // A redirect rather than a bare status: the browser shows the form and the problem.
+        Err(error) => {
+            let code = AppError::from(error).code;
+            Redirect::to(&format!("{PAGE}?problem={}", code.as_str())).into_response()
+        }
+    }
+}
+
+/// The title and the photo's bytes; the order of the fields does not matter.
+async fn read_form(form: &mut Multipart) -> Result<(PictureTitle, Vec<u8>), UploadError> {
+    let (mut title, mut photo) = (None, None);
+    while let Some(field) = form.next_field().await.map_err(too_large_or_missing)? {
+        match field.name() {
+            Some("title") => {
+                let text = field.text().await.map_err(too_large_or_missing)?;
+                title = Some(PictureTitle::parse(&text).ok_or(UploadError::BadTitle)?);
+            }
+            Some("photo") => {
+                let bytes = field.bytes().await.map_err(too_large_or_missing)?;
+                // A form sent without choosing a file has an empty part.
+                photo = (!bytes.is_empty()).then(|| bytes.to_vec());
+            }
+            _ => {}
+        }
+    }
+    let title = title.ok_or(UploadError::BadTitle)?;
+    Ok((title, photo.ok_or(UploadError::NoFile)?))
+}
+
+fn too_large_or_missing(error: axum::extract::multipart::MultipartError) -> UploadError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        UploadError::TooLarge
+    } else {
+        tracing::debug!(%error, "an unreadable upload form");
+        UploadError::NoFile
+    }
+}

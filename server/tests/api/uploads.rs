@@ -1,0 +1,174 @@
+//! Uploading pictures: stored square at each served width, in the rotation, and every refusal
+//! explained without storing anything.
+
+use crate::{
+    accounts::{PASSWORD, member, post, sign_up, spawn},
+    helpers::{TestApp, Visitor},
+};
+use image::{ImageEncoder, RgbImage, codecs::png::PngEncoder};
+use reqwest::{StatusCode, header};
+
+const BOUNDARY: &str = "----rmd-test-boundary";
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture = RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let mut out = Vec::new();
+    PngEncoder::new(&mut out)
+        .write_image(picture.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+/// The upload form as a browser sends it.
+fn multipart(title: Option<&str>, photo: Option<&[u8]>) -> Vec<u8> {
+    let mut body = Vec::new();
+    if let Some(title) = title {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{title}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some(photo) = photo {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"pet.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(photo);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// Posts the form; answers where the server sent the browser.
+async fn upload(app: &TestApp, visitor: &Visitor, body: Vec<u8>) -> String {
+    let response = visitor
+        .with_cookie(app.http.post(format!("{}/upload", app.address)))
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    response.headers()[header::LOCATION].to_str().unwrap().to_owned()
+}
+
+async fn uploaded_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM submissions WHERE submitted_by IS NOT NULL")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_upload_is_stored_square_served_and_rated() {
+    let (app, outbox) = spawn(0).await;
+    let uploader = member(&app, &outbox, "snapper").await;
+    let form = multipart(Some("  Blep   in the sun "), Some(&png(800, 600)));
+    assert_eq!(upload(&app, &uploader, form).await, "/upload?uploaded");
+
+    let (title, key): (String, String) = sqlx::query_as(
+        "SELECT s.title, s.image_key FROM submissions s JOIN users u ON u.voter_id = s.submitted_by
+          WHERE u.username = 'snapper'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(title, "Blep in the sun");
+    for (width, side) in [(320, 320), (640, 600), (960, 600)] {
+        let response =
+            app.http.get(format!("{}/media/{key}/{width}.jpg", app.address)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "image/jpeg");
+        let bytes = response.bytes().await.unwrap();
+        let served = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((served.width(), served.height()), (side, side), "{width}");
+    }
+
+    // Somebody else is shown it and can rate it; its uploader is not shown it.
+    let mut voter = Visitor::new();
+    let page = voter.open(&app, "/").await;
+    assert!(page.html.contains("Blep in the sun"));
+    let response = voter.vote(&app, page.ticket.as_deref().unwrap(), "9").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut own = uploader;
+    assert!(!own.open(&app, "/").await.html.contains("alt=\"Blep in the sun\""));
+    let profile = own.open(&app, "/u/snapper").await;
+    assert!(profile.html.contains("Blep in the sun"));
+}
+
+#[tokio::test]
+async fn refused_uploads_say_why_and_store_nothing() {
+    let (app, outbox) = spawn(0).await;
+    let photo = png(400, 400);
+    let anonymous = Visitor::new();
+    assert_eq!(
+        upload(&app, &anonymous, multipart(Some("Hi"), Some(&photo))).await,
+        "/upload?problem=sign_in_required"
+    );
+
+    let mut unconfirmed = Visitor::new();
+    sign_up(&app, &mut unconfirmed, "newbie", "newbie@example.com").await;
+    post(
+        &app,
+        &mut unconfirmed,
+        "/api/log-in",
+        &[("identifier", "newbie"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(
+        upload(&app, &unconfirmed, multipart(Some("Hi"), Some(&photo))).await,
+        "/upload?problem=email_unverified"
+    );
+
+    let member = member(&app, &outbox, "careful").await;
+    let cases: [(Vec<u8>, &str); 6] = [
+        (multipart(None, Some(&photo)), "bad_title"),
+        (multipart(Some(&"x".repeat(121)), Some(&photo)), "bad_title"),
+        (multipart(Some("No photo"), None), "not_an_image"),
+        (multipart(Some("A text file"), Some(b"just some words")), "not_an_image"),
+        (multipart(Some("Tiny"), Some(&png(100, 400))), "image_too_small"),
+        (multipart(Some("Huge"), Some(&vec![0x89; 16 * 1024 * 1024])), "image_too_large"),
+    ];
+    for (form, code) in cases {
+        assert_eq!(upload(&app, &member, form).await, format!("/upload?problem={code}"));
+    }
+    assert_eq!(uploaded_count(&app).await, 0);
+
+    // The page explains the code in words.
+    let mut member = member;
+    let page = member.open(&app, "/upload?problem=image_too_small").await;
+    assert!(page.html.contains("at least 256 pixels"), "{}", page.html);
+}
+
+#[tokio::test]
+async fn twenty_uploads_a_day_at_most() {
+    let (app, outbox) = spawn(0).await;
+    let member = member(&app, &outbox, "prolific").await;
+    sqlx::query(
+        "INSERT INTO submissions (title, image_key, backdrop_rgb, subject_rgb, submitted_by, pick_key)
+         SELECT 'old ' || n, md5(n::text), 0, 0, (SELECT voter_id FROM users), n
+           FROM generate_series(1, 20) AS n",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let form = multipart(Some("One too many"), Some(&png(300, 300)));
+    assert_eq!(upload(&app, &member, form).await, "/upload?problem=upload_limit");
+    assert_eq!(uploaded_count(&app).await, 20);
+}
+
+#[tokio::test]
+async fn deleting_the_account_deletes_its_files() {
+    let (app, outbox) = spawn(0).await;
+    let mut member = member(&app, &outbox, "fleeting").await;
+    upload(&app, &member, multipart(Some("Gone soon"), Some(&png(300, 300)))).await;
+    let files =
+        || sqlx::query_scalar::<_, i64>("SELECT count(*) FROM picture_files").fetch_one(&app.pool);
+    assert_eq!(files().await.unwrap(), 3);
+    post(&app, &mut member, "/api/settings/delete", &[("password", PASSWORD)]).await;
+    assert_eq!(files().await.unwrap(), 0);
+}
