@@ -1,50 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
-import fs from "node:fs";
-import path from "node:path";
-import { outbox } from "../playwright.config";
+import { expect, test } from "@playwright/test";
+import { PASSWORD, accountNav, linkFor, logIn, newAccount, signUp } from "./accounts";
 import { openHydrated } from "./helpers";
-
-const PASSWORD = "derpy-horse-battery";
-
-/** A username and address no other test (or earlier run) uses. */
-function newAccount(): { username: string; email: string } {
-  const username = `e2e_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
-  return { username, email: `${username}@example.com` };
-}
-
-/** The link in the newest email the server wrote to `email`, waiting for it to arrive. */
-async function linkFor(email: string, count = 1): Promise<string> {
-  let links: string[] = [];
-  await expect
-    .poll(() => {
-      const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).sort() : [];
-      links = files
-        .map((file) => fs.readFileSync(path.join(outbox, file), "utf8"))
-        .filter((text) => text.startsWith(`To: ${email}\r\n`))
-        .map((text) => text.split(/\r?\n/).find((line) => line.startsWith("http")) ?? "");
-      return links.length;
-    })
-    .toBeGreaterThanOrEqual(count);
-  return links[links.length - 1];
-}
-
-async function signUp(page: Page, username: string, email: string): Promise<void> {
-  await openHydrated(page, "/signup");
-  await page.getByLabel("Username", { exact: true }).fill(username);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
-}
-
-async function logIn(page: Page, identifier: string, password: string): Promise<void> {
-  await openHydrated(page, "/login");
-  await page.getByLabel("Username or email").fill(identifier);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
-}
-
-const accountNav = (page: Page) => page.getByRole("navigation", { name: "Account" });
 
 test("sign up, confirm through the emailed link, log in, profile, settings, log out", async ({ page }) => {
   const { username, email } = newAccount();

@@ -3,6 +3,7 @@
 use crate::{
     config::Settings,
     database::{Database, DatabaseError, Location},
+    jobs,
     routes::{self, RouterSettings},
     secret_key::{self, SecretKeyError},
     seed,
@@ -24,6 +25,9 @@ use rand::RngCore;
 use sqlx::PgPool;
 use std::{future::Future, io, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
+
+/// How often expired sessions, links and the like are deleted.
+const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -136,10 +140,11 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
         let Self { listener, router, database, vote_writers, pool } = self;
-        drop(pool);
+        let housekeeping = jobs::spawn_housekeeping(pool, HOUSEKEEPING_INTERVAL);
         // The peer address is what failed logins are counted against.
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        housekeeping.abort();
         vote_writers.finish().await;
         database.close().await;
         served

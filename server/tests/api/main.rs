@@ -3,6 +3,7 @@
 
 mod accounts;
 mod helpers;
+mod housekeeping;
 mod pages;
 mod tickets;
 mod uploads;

@@ -1,0 +1,48 @@
+//! The background purge deletes what has expired, and nothing else.
+
+use crate::accounts::{PASSWORD, log_in, sign_up, spawn};
+use crate::helpers::Visitor;
+use server::jobs::{Purged, purge_expired};
+
+#[tokio::test]
+async fn expired_rows_go_and_live_ones_stay() {
+    let (app, _outbox) = spawn(2).await;
+    let mut member = Visitor::new();
+    sign_up(&app, &mut member, "keeper", "keeper@example.com").await;
+    log_in(&app, &mut member, "keeper", PASSWORD).await;
+    let mut other = Visitor::new();
+    sign_up(&app, &mut other, "lapsed", "lapsed@example.com").await;
+    log_in(&app, &mut other, "lapsed", PASSWORD).await;
+    // A visitor who voted long ago, and one who only looked.
+    let mut voter = Visitor::new();
+    let page = voter.open(&app, "/").await;
+    voter.vote(&app, page.ticket.as_deref().unwrap(), "4").await;
+    let mut looker = Visitor::new();
+    looker.open(&app, "/").await;
+    let (voter_id, looker_id) = (voter.voter_id(&app), looker.voter_id(&app));
+
+    for statement in [
+        "UPDATE sessions SET expires_at = now() - interval '1 second'
+          WHERE user_id = (SELECT id FROM users WHERE username = 'lapsed')",
+        "UPDATE account_tokens SET expires_at = now() - interval '2 days'",
+        "INSERT INTO login_failures (key, failures, window_start)
+         VALUES ('old', 3, now() - interval '2 days'), ('fresh', 1, now())",
+        "UPDATE voters SET created_at = now() - interval '3 days', revealed_at = now() - interval '3 days'",
+    ] {
+        sqlx::query(statement).execute(&app.pool).await.unwrap();
+    }
+
+    let purged = purge_expired(&app.pool).await.unwrap();
+    assert_eq!(
+        purged,
+        Purged { sessions: 1, links: 2, login_failures: 1, idle_voters: 1 },
+        "one lapsed session, both confirmation links, one old failure, the looker"
+    );
+    let voters: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM voters").fetch_all(&app.pool).await.unwrap();
+    assert!(voters.contains(&voter_id.0) && !voters.contains(&looker_id.0));
+    assert_eq!(voters.len(), 3, "the voter and both members' voters stay");
+    // The live session still works; a second purge finds nothing.
+    assert!(member.open(&app, "/settings").await.html.contains("keeper@example.com"));
+    assert_eq!(purge_expired(&app.pool).await.unwrap(), Purged::default());
+}
