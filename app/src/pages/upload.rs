@@ -50,11 +50,13 @@ pub fn UploadPage() -> impl IntoView {
 fn PostedProblem() -> impl IntoView {
     let query = use_query_map();
     let problem = move || {
-        query.with(|query| {
-            query
-                .get("problem")
-                .and_then(|code| ErrorCode::from_code(&code))
-                .map(|code| code.default_message().to_owned())
+        let code = query.with(|query| query.get("problem"))?;
+        Some(match ErrorCode::from_code(&code)? {
+            // The general sentence speaks of votes.
+            ErrorCode::Unavailable => {
+                "We couldn't save your picture just now. Please try again.".to_owned()
+            }
+            code => code.default_message().to_owned(),
         })
     };
     view! { <FormProblem problem/> }

@@ -87,6 +87,7 @@ pub async fn submit(
     title: &PictureTitle,
     upload: Vec<u8>,
 ) -> Result<SubmissionId, UploadError> {
+    // Again: the handler asked before reading the file, which may have taken minutes.
     may_upload(state, user).await?;
     let processed = {
         // The semaphore is never closed.

@@ -6,7 +6,7 @@ mod smtp;
 pub use smtp::{SmtpMailer, SmtpSetupError};
 
 use std::{
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
@@ -61,7 +61,7 @@ impl Mailer {
     }
 }
 
-async fn write_to_outbox(dir: &PathBuf, message: &Message) -> std::io::Result<()> {
+async fn write_to_outbox(dir: &Path, message: &Message) -> std::io::Result<()> {
     static SEQUENCE: AtomicU64 = AtomicU64::new(0);
     tokio::fs::create_dir_all(dir).await?;
     let millis = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
