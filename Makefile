@@ -44,7 +44,7 @@ test-e2e: ## End-to-end tests in Chromium against the release build
 	@echo "==> End-to-end tests (Playwright, Chromium)"
 	cd end2end && E2E_SERVER_BIN="$(abspath $(BIN))" npx playwright test
 
-bench: build ## Load benchmark: votes/s against pgbench on the same cluster (writes BENCHMARKS.md)
+bench: build ## Benchmarks: votes/s against pgbench, next-picture query, upload pipeline (writes BENCHMARKS.md)
 	@scripts/bench.sh
 
 clean: ## Remove build output (keeps .data/, the local database)
