@@ -67,10 +67,11 @@ pub async fn purge_expired(pool: &PgPool) -> Result<Purged, sqlx::Error> {
     Ok(Purged { sessions, links, login_failures, idle_voters })
 }
 
-/// Purges now and then every `every`, until the returned task is aborted.
+/// Purges every `every`, first one `every` after starting (start-up has enough to do), until
+/// the returned task is aborted.
 pub fn spawn_housekeeping(pool: PgPool, every: Duration) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;

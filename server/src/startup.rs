@@ -145,6 +145,8 @@ impl Application {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         housekeeping.abort();
+        // Gone before the pool closes: a purge cut short is simply redone next time.
+        let _ = housekeeping.await;
         vote_writers.finish().await;
         database.close().await;
         served
