@@ -1,7 +1,9 @@
 //! `/upload`: a plain multipart form posted to `POST /upload`, which answers with a redirect
 //! back here, so that it works the same with and without JavaScript.
 
-use super::account::{AuthRevision, FormProblem, FormSuccess, has_flag, links::ResendConfirmation};
+use super::account::{
+    AuthRevision, FormProblem, FormSuccess, has_flag, links::ResendConfirmation, posted_problem,
+};
 use crate::{
     account::SignedIn,
     api::who_is_signed_in,
@@ -10,7 +12,6 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn UploadPage() -> impl IntoView {
@@ -48,10 +49,9 @@ pub fn UploadPage() -> impl IntoView {
 /// The problem `POST /upload` named in the address, if any.
 #[component]
 fn PostedProblem() -> impl IntoView {
-    let query = use_query_map();
+    let posted = posted_problem();
     let problem = move || {
-        let code = query.with(|query| query.get("problem"))?;
-        Some(match ErrorCode::from_code(&code)? {
+        Some(match posted()? {
             // The general sentence speaks of votes.
             ErrorCode::Unavailable => {
                 "We couldn't save your picture just now. Please try again.".to_owned()

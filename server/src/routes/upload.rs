@@ -28,10 +28,10 @@ pub async fn upload(
     let outcome = async {
         let user = user.ok_or(UploadError::SignInRequired)?;
         // Refused before reading a possibly large file it could not use.
-        uploads::may_upload(&state, &user).await?;
+        let allowed = uploads::may_upload(&state, &user).await?;
         let mut form = form.map_err(|_| UploadError::NoFile)?;
         let (title, photo) = read_form(&mut form).await?;
-        uploads::submit(&state, &user, &title, photo).await
+        uploads::submit(&state, &user, &title, photo, allowed).await
     };
     match outcome.await {
         Ok(_) => Redirect::to(&format!("{PAGE}?uploaded")).into_response(),

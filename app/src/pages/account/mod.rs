@@ -36,13 +36,18 @@ impl AuthRevision {
 pub fn form_problem(
     value: impl Get<Value = Option<Result<(), AppError>>> + Send + Sync + 'static,
 ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
-    let posted = use_query_map()
-        .with_untracked(|query| query.get("problem").and_then(|code| ErrorCode::from_code(&code)));
+    let posted = untrack(posted_problem());
     move || match value.get() {
         Some(Err(error)) => Some(error.message),
         Some(Ok(_)) => None,
         None => posted.map(|code| code.default_message().to_owned()),
     }
+}
+
+/// The problem a form posted without JavaScript was sent back with, as `?problem=<code>`.
+pub fn posted_problem() -> impl Fn() -> Option<ErrorCode> + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || query.with(|query| query.get("problem").and_then(|code| ErrorCode::from_code(&code)))
 }
 
 /// Whether the address carries `flag` (as in `/login?reset`). Reactive: a form that sends the

@@ -62,8 +62,16 @@ impl From<UploadError> for AppError {
     }
 }
 
-/// May this account upload now? Checked before the file is read.
-pub async fn may_upload(state: &AppState, user: &SignedInUser) -> Result<(), UploadError> {
+/// Proof that [`may_upload`] said yes: [`submit`] takes it, so the rules cannot be skipped.
+#[derive(Debug)]
+pub struct UploadAllowed(());
+
+/// May this account upload now? Asked before the file is read, so that a refusal costs no
+/// transfer.
+pub async fn may_upload(
+    state: &AppState,
+    user: &SignedInUser,
+) -> Result<UploadAllowed, UploadError> {
     if !user.email_verified {
         return Err(UploadError::EmailUnverified);
     }
@@ -77,7 +85,7 @@ pub async fn may_upload(state: &AppState, user: &SignedInUser) -> Result<(), Upl
     if recent >= MAX_UPLOADS_PER_DAY {
         return Err(UploadError::DailyLimit);
     }
-    Ok(())
+    Ok(UploadAllowed(()))
 }
 
 /// Turns the uploaded bytes into a picture in the rotation.
@@ -86,9 +94,8 @@ pub async fn submit(
     user: &SignedInUser,
     title: &PictureTitle,
     upload: Vec<u8>,
+    _allowed: UploadAllowed,
 ) -> Result<SubmissionId, UploadError> {
-    // Again: the handler asked before reading the file, which may have taken minutes.
-    may_upload(state, user).await?;
     let processed = {
         // The semaphore is never closed.
         let _permit = state.image_work.acquire().await.map_err(|_| PipelineError::Encode)?;

@@ -84,22 +84,22 @@ impl SmtpMailer {
 /// The host of a plain `smtp://` URL (no `tls=required`) that is not this machine: mail to it
 /// would cross the network in clear.
 fn unencrypted_remote_host(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("smtp://")?;
-    let (authority, query) = match rest.split_once(['/', '?', '#']) {
-        Some((authority, _)) => (authority, rest),
-        None => (rest, ""),
-    };
-    if query.contains("tls=required") {
+    // Unparseable URLs are lettre's to refuse, with its own message.
+    let url = url::Url::parse(url).ok()?;
+    let tls_required = url.query_pairs().any(|(key, value)| key == "tls" && value == "required");
+    if url.scheme() != "smtp" || tls_required {
         return None;
     }
-    let host_and_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let host = match host_and_port.strip_prefix('[') {
-        Some(bracketed) => bracketed.split(']').next().unwrap_or(bracketed),
-        None => host_and_port.split(':').next().unwrap_or(host_and_port),
+    let local = match url.host()? {
+        // `smtp:` is not a scheme `url` knows, so it leaves IPv4 addresses as names.
+        url::Host::Domain(name) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name.parse::<IpAddr>().is_ok_and(|address| address.is_loopback())
+        }
+        url::Host::Ipv4(address) => address.is_loopback(),
+        url::Host::Ipv6(address) => address.is_loopback(),
     };
-    let local = host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|address| address.is_loopback());
-    (!local).then(|| host.to_owned())
+    (!local).then(|| url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_owned())
 }
 
 #[cfg(test)]
