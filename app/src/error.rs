@@ -23,6 +23,8 @@ pub enum ErrorCode {
     AlreadyRated,
     /// The ticket names a picture that is not the one currently shown to this voter.
     StaleTicket,
+    /// The voter's previous vote is still being recorded (a double click, a replay flood).
+    VoteInProgress,
     /// A request from another site tried to change something.
     CrossSite,
     /// A form field was filled in wrongly; the message says which and how.
@@ -44,6 +46,8 @@ pub enum ErrorCode {
     ImageTooLarge,
     /// The account uploaded its allowance for the day.
     UploadLimit,
+    /// The account already has as many uploads in flight as it may.
+    UploadBusy,
     /// The server is overloaded or its database is unreachable; trying again later may work.
     Unavailable,
     Internal,
@@ -52,7 +56,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 27] = [
         Self::BadRequest,
         Self::BadRating,
         Self::BadTicket,
@@ -61,6 +65,7 @@ impl ErrorCode {
         Self::CookiesRequired,
         Self::AlreadyRated,
         Self::StaleTicket,
+        Self::VoteInProgress,
         Self::CrossSite,
         Self::Invalid,
         Self::UsernameTaken,
@@ -75,6 +80,7 @@ impl ErrorCode {
         Self::ImageTooSmall,
         Self::ImageTooLarge,
         Self::UploadLimit,
+        Self::UploadBusy,
         Self::Unavailable,
         Self::Internal,
         Self::Network,
@@ -92,12 +98,14 @@ impl ErrorCode {
             Self::LoginFailed | Self::SignInRequired => 401,
             Self::ForeignTicket | Self::CrossSite | Self::EmailUnverified => 403,
             Self::NotFound => 404,
-            Self::AlreadyRated | Self::StaleTicket | Self::UsernameTaken => 409,
+            Self::AlreadyRated | Self::StaleTicket | Self::VoteInProgress | Self::UsernameTaken => {
+                409
+            }
             Self::ExpiredTicket | Self::BadLink => 410,
             Self::ImageTooLarge => 413,
             Self::NotAnImage => 415,
             Self::ImageTooSmall => 422,
-            Self::TooManyAttempts | Self::UploadLimit => 429,
+            Self::TooManyAttempts | Self::UploadLimit | Self::UploadBusy => 429,
             Self::Unavailable | Self::Network => 503,
             Self::Internal => 500,
         }
@@ -113,6 +121,7 @@ impl ErrorCode {
             Self::CookiesRequired => "cookies_required",
             Self::AlreadyRated => "already_rated",
             Self::StaleTicket => "stale_ticket",
+            Self::VoteInProgress => "vote_in_progress",
             Self::CrossSite => "cross_site",
             Self::Invalid => "invalid",
             Self::UsernameTaken => "username_taken",
@@ -127,6 +136,7 @@ impl ErrorCode {
             Self::ImageTooSmall => "image_too_small",
             Self::ImageTooLarge => "image_too_large",
             Self::UploadLimit => "upload_limit",
+            Self::UploadBusy => "upload_busy",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
             Self::Network => "network",
@@ -158,6 +168,9 @@ impl ErrorCode {
             Self::StaleTicket => {
                 "That picture isn't the one in front of you any more. Here's your current one."
             }
+            Self::VoteInProgress => {
+                "Your last vote is still being counted. Give it a moment, then carry on."
+            }
             Self::CrossSite => "That request came from another site, so it was refused.",
             Self::Invalid => "Some of that wasn't filled in right. Check the form and try again.",
             Self::UsernameTaken => "That username is taken. Try another one.",
@@ -179,10 +192,13 @@ impl ErrorCode {
                 "That photo is too small: it needs at least 256 pixels on each side."
             }
             Self::ImageTooLarge => {
-                "That photo is too large: at most 15 MB and 12,000 pixels on a side."
+                "That photo is too large: at most 15 MB, 12,000 pixels on a side and 50 megapixels."
             }
             Self::UploadLimit => {
                 "You've uploaded 20 pictures in the last day, the most there is. Come back tomorrow!"
+            }
+            Self::UploadBusy => {
+                "Your other uploads are still on their way. Wait for them to finish, then send this one."
             }
             Self::Unavailable => {
                 "We couldn't save your vote just now. Nothing was lost — please try again."

@@ -7,6 +7,8 @@ use std::fmt;
 pub const MAX_UPLOAD_BYTES: usize = 15 * 1024 * 1024;
 /// Pictures one account may upload in 24 hours.
 pub const MAX_UPLOADS_PER_DAY: i64 = 20;
+/// Uploads one account may have in flight at once (a second tab, a retry while one is sent).
+pub const MAX_UPLOADS_IN_FLIGHT: usize = 2;
 pub const MAX_TITLE_CHARS: usize = 120;
 /// What the file picker offers.
 pub const ACCEPTED_TYPES: &str = "image/jpeg,image/png,image/webp";

@@ -34,6 +34,11 @@ pub struct ServerSettings {
     /// cookies are marked `Secure`.
     pub public_url: Option<String>,
     pub request_timeout_secs: u64,
+    /// Connections open at once; more wait until one closes.
+    pub max_connections: usize,
+    /// A client must send a request's headers within this many seconds, or is disconnected
+    /// (slow clients holding connections open).
+    pub header_read_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,6 +53,12 @@ pub struct DatabaseSettings {
     pub max_connections: u32,
     /// How many demo pictures to create on first start, when there are none.
     pub demo_pictures: u32,
+    /// Longest a statement may run before the database cancels it (0: no limit). A stuck
+    /// database then answers "unavailable" quickly instead of holding every request until its
+    /// timeout. The `migrate` and `seed` commands run without it.
+    pub statement_timeout_secs: u64,
+    /// Longest a statement waits for a lock held by another (0: no limit).
+    pub lock_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -98,6 +109,8 @@ impl Default for Settings {
                 port: 3000,
                 public_url: None,
                 request_timeout_secs: 15,
+                max_connections: 4096,
+                header_read_timeout_secs: 10,
             },
             database: DatabaseSettings {
                 url: None,
@@ -105,6 +118,8 @@ impl Default for Settings {
                 pg_bin_dir: None,
                 max_connections: 16,
                 demo_pictures: 36,
+                statement_timeout_secs: 5,
+                lock_timeout_secs: 2,
             },
             votes: VoteSettings { writers: 2, max_batch: 256, ticket_max_age_hours: 24 },
             accounts: AccountSettings {
@@ -234,6 +249,15 @@ impl Settings {
 
     pub fn outbox_dir(&self) -> PathBuf {
         self.accounts.outbox_dir.clone().unwrap_or_else(|| self.database.data_dir.join("outbox"))
+    }
+
+    /// How long the vote writer waits on the database for one step, on its own side: a little
+    /// longer than the database's own statement timeout, which should fire first.
+    pub fn vote_batch_timeout(&self) -> Duration {
+        match self.database.statement_timeout_secs {
+            0 => Duration::from_secs(30),
+            secs => Duration::from_secs(secs + 1),
+        }
     }
 
     pub fn ticket_max_age(&self) -> Duration {

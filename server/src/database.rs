@@ -21,8 +21,24 @@ pub enum DatabaseError {
     Embedded(#[from] EmbeddedPgError),
     #[error("could not connect to the database")]
     Connect(#[source] sqlx::Error),
+    #[error("the database did not answer within {CONNECT_TIMEOUT:?}")]
+    ConnectTimeout,
     #[error("could not apply the database migrations")]
     Migrate(#[from] MigrateError),
+}
+
+/// Longest wait for a connection, new or from the pool.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The server-side limits every pooled connection (and the vote writer's) works under.
+fn with_timeouts(options: PgConnectOptions, settings: &DatabaseSettings) -> PgConnectOptions {
+    let millis = |secs: u64| (secs.saturating_mul(1000)).to_string();
+    options.options([
+        ("statement_timeout", millis(settings.statement_timeout_secs)),
+        ("lock_timeout", millis(settings.lock_timeout_secs)),
+        // A session left inside a transaction (a request dropped mid-way) gives its locks back.
+        ("idle_in_transaction_session_timeout", "60000".to_owned()),
+    ])
 }
 
 /// Where the data lives.
@@ -69,19 +85,44 @@ impl Database {
             .options([("synchronous_commit", "on")])
             .log_statements(tracing::log::LevelFilter::Trace)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(1));
+        // Migrations may rewrite large tables: they run on a connection of their own, without
+        // the timeouts that keep requests from waiting on a stuck database.
+        let mut migrating = tokio::time::timeout(CONNECT_TIMEOUT, options.connect())
+            .await
+            .map_err(|_| DatabaseError::ConnectTimeout)?
+            .map_err(DatabaseError::Connect)?;
+        MIGRATOR.run(&mut migrating).await?;
+        let _ = sqlx::Connection::close(migrating).await;
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_with(with_timeouts(options, settings))
             .await
             .map_err(DatabaseError::Connect)?;
-        MIGRATOR.run(&pool).await?;
         Ok(Self { pool, cluster })
+    }
+
+    /// Completes if the embedded cluster exits while the server runs (never, for a
+    /// configured server), answering how it exited.
+    pub fn cluster_exit(&self) -> impl std::future::Future<Output = String> + Send + 'static {
+        let exited = self
+            .cluster
+            .as_ref()
+            .map(|cluster| (cluster.exited(), cluster.log_path().display().to_string()));
+        async move {
+            match exited {
+                Some((exited, log)) => format!("{} (its log: {log})", exited.await),
+                None => std::future::pending().await,
+            }
+        }
     }
 
     /// Closes the pool, then stops the embedded cluster if we started one.
     pub async fn close(self) {
-        self.pool.close().await;
+        // Bounded: a connection stuck on a frozen database must not hold shutdown forever.
+        if tokio::time::timeout(CONNECT_TIMEOUT, self.pool.close()).await.is_err() {
+            tracing::warn!("database connections did not close in time; stopping anyway");
+        }
         if let Some(cluster) = self.cluster {
             cluster.stop().await;
         }

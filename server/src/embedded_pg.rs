@@ -13,11 +13,15 @@ use sqlx::{
 use std::{
     fs,
     io::{self, Read, Seek, SeekFrom},
-    os::unix::{fs::MetadataExt, process::CommandExt},
+    os::unix::{
+        fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt},
+        process::{CommandExt, ExitStatusExt},
+    },
     path::{Path, PathBuf},
-    process::{Child, ChildStdin, Command, Stdio},
+    process::{ChildStdin, Command, ExitStatus, Stdio},
     time::{Duration, Instant},
 };
+use tokio::sync::watch;
 
 /// The name the cluster's superuser and its main database go by.
 pub const CLUSTER_USER: &str = "ratemyderp";
@@ -50,6 +54,17 @@ pub enum EmbeddedPgError {
     DidNotStart { waited: Duration, log: PathBuf, tail: String },
     #[error("could not create the database: {0}")]
     CreateDatabase(#[source] sqlx::Error),
+    #[error(
+        "another RateMyDerp server is using the data folder {dir} (its database runs there); \
+         stop it first, or give this one another folder (RMD_DATABASE__DATA_DIR)"
+    )]
+    InUse { dir: PathBuf },
+    #[error(
+        "the database in {dir} was made by PostgreSQL {version}, whose server programs are not \
+         installed. Install them (Debian: `apt-get install postgresql-{version}`), or set \
+         RMD_DATABASE__PG_BIN_DIR to their folder"
+    )]
+    VersionMissing { dir: PathBuf, version: String },
 }
 
 /// How to run a cluster.
@@ -66,9 +81,13 @@ pub struct ClusterOptions {
 #[derive(Debug)]
 pub struct EmbeddedPostgres {
     socket_dir: PathBuf,
-    wrapper: Child,
+    /// Set once the wrapper, and so PostgreSQL, has exited (a thread waits for it).
+    exited: watch::Receiver<Option<ExitStatus>>,
     /// Closing this pipe (which dropping it does) tells the wrapper to stop PostgreSQL.
     lifeline: ChildStdin,
+    /// Held while the cluster runs: a second server on the same folder is refused.
+    _lock: fs::File,
+    log: PathBuf,
 }
 
 fn filesystem(path: &Path) -> impl FnOnce(io::Error) -> EmbeddedPgError + '_ {
@@ -79,9 +98,10 @@ fn running_as_root() -> bool {
     fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
-/// The folder holding `initdb` and `postgres`: the configured one, else the newest Debian
-/// install, else whatever `PATH` has.
-fn find_bin_dir(configured: Option<&Path>) -> Result<PathBuf, EmbeddedPgError> {
+/// The folder holding `initdb` and `postgres`: the configured one; else, for an existing
+/// cluster, the Debian install of the version that made it (a cluster only runs under its own
+/// major version); else the newest Debian install, else whatever `PATH` has.
+fn find_bin_dir(configured: Option<&Path>, data_dir: &Path) -> Result<PathBuf, EmbeddedPgError> {
     let has_server = |dir: &Path| dir.join("postgres").is_file() && dir.join("initdb").is_file();
     if let Some(dir) = configured {
         return if has_server(dir) {
@@ -89,6 +109,18 @@ fn find_bin_dir(configured: Option<&Path>) -> Result<PathBuf, EmbeddedPgError> {
         } else {
             Err(EmbeddedPgError::BinariesNotFound)
         };
+    }
+    if let Ok(version) = fs::read_to_string(data_dir.join("PG_VERSION")) {
+        let version = version.trim().to_owned();
+        let bin = Path::new("/usr/lib/postgresql").join(&version).join("bin");
+        if has_server(&bin) {
+            return Ok(bin);
+        }
+        // Not a Debian layout: whatever `PATH` has, if it is that version.
+        let on_path = path_bin_dir(has_server)
+            .filter(|dir| server_version(&dir.join("postgres")).as_deref() == Some(&*version));
+        return on_path
+            .ok_or(EmbeddedPgError::VersionMissing { dir: data_dir.to_owned(), version });
     }
     let mut debian: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
         .into_iter()
@@ -104,11 +136,22 @@ fn find_bin_dir(configured: Option<&Path>) -> Result<PathBuf, EmbeddedPgError> {
     if let Some((_, bin)) = debian.pop() {
         return Ok(bin);
     }
+    path_bin_dir(has_server).ok_or(EmbeddedPgError::BinariesNotFound)
+}
+
+fn path_bin_dir(has_server: impl Fn(&Path) -> bool) -> Option<PathBuf> {
     std::env::var_os("PATH")
         .into_iter()
         .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
         .find(|dir| has_server(dir))
-        .ok_or(EmbeddedPgError::BinariesNotFound)
+}
+
+/// The major version `postgres --version` reports ("postgres (PostgreSQL) 15.8" gives "15").
+fn server_version(postgres: &Path) -> Option<String> {
+    let output = Command::new(postgres).arg("--version").output().ok()?;
+    let text = String::from_utf8(output.stdout).ok()?;
+    let version = text.split_whitespace().last()?;
+    Some(version.split('.').next()?.to_owned())
 }
 
 /// Runs `program` directly, or as `postgres` when we are root.
@@ -122,6 +165,9 @@ fn command(program: &Path, as_root: bool) -> Command {
     }
 }
 
+/// Gives `path` (and what is inside) to the user the cluster runs as. Only the cluster's own
+/// folders: the data folder around them also holds the signing key and the outbox, which stay
+/// root's.
 fn hand_to_postgres_user(path: &Path) -> Result<(), EmbeddedPgError> {
     let status = Command::new("chown")
         .args(["-R", &format!("{OS_USER_WHEN_ROOT}:")])
@@ -140,18 +186,48 @@ fn hand_to_postgres_user(path: &Path) -> Result<(), EmbeddedPgError> {
     if reachable { Ok(()) } else { Err(EmbeddedPgError::Unreachable { path: path.to_owned() }) }
 }
 
-/// A socket folder whose socket path fits the kernel's limit: inside `dir` when short enough,
-/// otherwise a folder under /tmp named after `dir`.
-fn socket_dir_for(dir: &Path) -> PathBuf {
+/// The socket folder: `run/` inside `dir` when the socket's path fits the kernel's limit,
+/// otherwise a new folder with a random name under the temporary folder. Either way it is made
+/// here, mode 0700: nobody else can have made it first (a name somebody could guess and create
+/// beforehand would hand them our socket), and nobody else can enter it. Answers whether it is
+/// a temporary one (to be removed when the cluster stops).
+fn make_socket_dir(dir: &Path) -> Result<(PathBuf, bool), EmbeddedPgError> {
     let inside = dir.join("run");
     let socket_path_len = inside.as_os_str().len() + "/.s.PGSQL.5432".len();
     if socket_path_len <= MAX_SOCKET_PATH {
-        return inside;
+        fs::create_dir_all(&inside).map_err(filesystem(&inside))?;
+        fs::set_permissions(&inside, fs::Permissions::from_mode(0o700))
+            .map_err(filesystem(&inside))?;
+        return Ok((inside, false));
     }
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    dir.hash(&mut hasher);
-    std::env::temp_dir().join(format!("rmd-pg-{:016x}", hasher.finish()))
+    loop {
+        let name = format!("rmd-pg-{:016x}", rand::random::<u64>());
+        let candidate = std::env::temp_dir().join(name);
+        match fs::DirBuilder::new().mode(0o700).create(&candidate) {
+            Ok(()) => return Ok((candidate, true)),
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(error) => {
+                return Err(EmbeddedPgError::Filesystem { path: candidate, source: error });
+            }
+        }
+    }
+}
+
+/// Takes the data folder's lock, held for as long as this server runs its cluster there.
+fn lock_data_dir(dir: &Path) -> Result<fs::File, EmbeddedPgError> {
+    let path = dir.join("server.lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(filesystem(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(EmbeddedPgError::InUse { dir: dir.to_owned() }),
+        Err(fs::TryLockError::Error(source)) => Err(EmbeddedPgError::Filesystem { path, source }),
+    }
 }
 
 fn log_tail(log: &Path) -> String {
@@ -164,53 +240,86 @@ fn log_tail(log: &Path) -> String {
     tail
 }
 
+fn initdb(
+    bin_dir: &Path,
+    data_dir: &Path,
+    as_root: bool,
+    throwaway: bool,
+) -> Result<(), EmbeddedPgError> {
+    tracing::info!(path = %data_dir.display(), "creating the database cluster");
+    let mut initdb = command(&bin_dir.join("initdb"), as_root);
+    initdb.arg("--pgdata").arg(data_dir).args([
+        "--username",
+        CLUSTER_USER,
+        "--auth=trust",
+        "--encoding=UTF8",
+        "--locale=C",
+    ]);
+    if throwaway {
+        initdb.arg("--no-sync");
+    }
+    let output = initdb
+        .output()
+        .map_err(|source| EmbeddedPgError::Spawn { program: "initdb".into(), source })?;
+    if !output.status.success() {
+        return Err(EmbeddedPgError::Initdb {
+            status: output.status,
+            output: String::from_utf8_lossy(&output.stderr).into_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The shell wrapper around `postgres` (`$0`, with its arguments). It exits when PostgreSQL
+/// does, with its status, so that its exit is PostgreSQL's, and it stops PostgreSQL when our
+/// end of its standard input closes: when we stop it, or when this process dies, however it
+/// dies. (A background job's standard input is /dev/null, so the pipe is kept as fd 3.)
+fn wrapper_script(cleanup: &str) -> String {
+    format!(
+        "exec 3<&0; \
+         \"$0\" \"$@\" 3<&- & pg=$!; \
+         ( read -r _ <&3; kill -INT $pg 2>/dev/null ) & watch=$!; \
+         wait $pg; status=$?; \
+         kill $watch 2>/dev/null; \
+         {cleanup}; \
+         exit $status"
+    )
+}
+
 impl EmbeddedPostgres {
     /// Starts the cluster in `options.dir`, creating it on first use, and waits until it accepts
     /// connections.
     pub async fn start(options: &ClusterOptions) -> Result<Self, EmbeddedPgError> {
-        let bin_dir = find_bin_dir(options.bin_dir.as_deref())?;
         let as_root = running_as_root();
         fs::create_dir_all(&options.dir).map_err(filesystem(&options.dir))?;
         let dir = fs::canonicalize(&options.dir).map_err(filesystem(&options.dir))?;
+        let lock = lock_data_dir(&dir)?;
         let data_dir = dir.join("postgres");
-        let socket_dir = socket_dir_for(&dir);
+        let bin_dir = find_bin_dir(options.bin_dir.as_deref(), &data_dir)?;
+        let (socket_dir, temporary_sockets) = make_socket_dir(&dir)?;
         let log = dir.join("postgres.log");
-        for folder in [&data_dir, &socket_dir] {
-            fs::create_dir_all(folder).map_err(filesystem(folder))?;
-        }
-        fs::OpenOptions::new().create(true).append(true).open(&log).map_err(filesystem(&log))?;
+        fs::create_dir_all(&data_dir).map_err(filesystem(&data_dir))?;
+        fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(&log)
+            .map_err(filesystem(&log))?;
         if as_root {
-            for path in [&dir, &socket_dir] {
+            for path in [&data_dir, &socket_dir] {
                 hand_to_postgres_user(path)?;
             }
         }
         if !data_dir.join("PG_VERSION").exists() {
-            tracing::info!(path = %data_dir.display(), "creating the database cluster");
-            let mut initdb = command(&bin_dir.join("initdb"), as_root);
-            initdb.arg("--pgdata").arg(&data_dir).args([
-                "--username",
-                CLUSTER_USER,
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C",
-            ]);
-            if options.throwaway {
-                initdb.arg("--no-sync");
-            }
-            let output = initdb
-                .output()
-                .map_err(|source| EmbeddedPgError::Spawn { program: "initdb".into(), source })?;
-            if !output.status.success() {
-                return Err(EmbeddedPgError::Initdb {
-                    status: output.status,
-                    output: String::from_utf8_lossy(&output.stderr).into_owned(),
-                });
-            }
+            initdb(&bin_dir, &data_dir, as_root, options.throwaway)?;
         }
 
         let mut settings = vec![
             "listen_addresses=".to_owned(),
             format!("unix_socket_directories={}", socket_dir.display()),
+            // Only the cluster's own user may connect (the folder is 0700 too): the cluster
+            // trusts whoever reaches its socket.
+            "unix_socket_permissions=0700".to_owned(),
             "max_connections=200".to_owned(),
             "shared_buffers=256MB".to_owned(),
             // Creating a WAL segment stalls every commit behind it: zero-filling 16 MB took
@@ -226,20 +335,22 @@ impl EmbeddedPostgres {
                 ["fsync=off", "synchronous_commit=off", "full_page_writes=off"].map(String::from),
             );
         }
-        // The wrapper stops PostgreSQL when our end of its stdin closes, and, for a throw-away
-        // cluster, removes its folder afterwards.
-        let cleanup = if options.throwaway { "rm -rf \"$RMD_DIR\" \"$RMD_SOCKETS\"" } else { "" };
-        let script =
-            format!("\"$0\" \"$@\" & pg=$!; read -r _ignored; kill -INT $pg; wait $pg; {cleanup}");
+        let mut cleanup = Vec::new();
+        if options.throwaway {
+            cleanup.push("\"$RMD_DIR\"");
+        }
+        if options.throwaway || temporary_sockets {
+            cleanup.push("\"$RMD_SOCKETS\"");
+        }
+        // `:` does nothing (an empty command would be a syntax error).
+        let cleanup = if cleanup.is_empty() {
+            ":".to_owned()
+        } else {
+            format!("rm -rf {}", cleanup.join(" "))
+        };
         let mut wrapper = command(Path::new("sh"), as_root);
-        wrapper
-            .arg("-c")
-            .arg(script)
-            .arg(bin_dir.join("postgres"))
-            .arg("-D")
-            .arg(&data_dir)
-            .arg("-p")
-            .arg(SOCKET_PORT.to_string());
+        wrapper.arg("-c").arg(wrapper_script(&cleanup)).arg(bin_dir.join("postgres"));
+        wrapper.arg("-D").arg(&data_dir).arg("-p").arg(SOCKET_PORT.to_string());
         for setting in &settings {
             wrapper.arg("-c").arg(setting);
         }
@@ -260,29 +371,57 @@ impl EmbeddedPostgres {
             program: "postgres".into(),
             source: io::Error::other("no pipe to the wrapper's stdin"),
         })?;
-        let mut cluster = Self { socket_dir, wrapper, lifeline };
+        let (exit, exited) = watch::channel(None);
+        std::thread::spawn(move || {
+            let status = wrapper.wait().unwrap_or_else(|_| ExitStatus::from_raw(1 << 8));
+            let _ = exit.send(Some(status));
+        });
+        let cluster = Self { socket_dir, exited, lifeline, _lock: lock, log };
+        cluster.wait_until_ready().await?;
+        cluster.create_database(CLUSTER_USER).await?;
+        tracing::info!(socket = %cluster.socket_dir.display(), "database cluster running");
+        Ok(cluster)
+    }
 
+    /// Waits until the cluster accepts connections; a cluster that exits instead (a bad
+    /// setting, a data folder it cannot use) is reported at once with the end of its log.
+    async fn wait_until_ready(&self) -> Result<(), EmbeddedPgError> {
         let started = Instant::now();
         let patience = Duration::from_secs(60);
         loop {
-            let exited = matches!(cluster.wrapper.try_wait(), Ok(Some(_)));
+            let exited = self.exited.borrow().is_some();
             if !exited
-                && PgConnection::connect_with(&cluster.connect_options("postgres")).await.is_ok()
+                && PgConnection::connect_with(&self.connect_options("postgres")).await.is_ok()
             {
-                break;
+                return Ok(());
             }
             if exited || started.elapsed() > patience {
                 return Err(EmbeddedPgError::DidNotStart {
                     waited: started.elapsed(),
-                    log: log.clone(),
-                    tail: log_tail(&log),
+                    log: self.log.clone(),
+                    tail: log_tail(&self.log),
                 });
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        cluster.create_database(CLUSTER_USER).await?;
-        tracing::info!(socket = %cluster.socket_dir.display(), "database cluster running");
-        Ok(cluster)
+    }
+
+    /// Completes if the cluster exits, answering how; it never exits on its own while this
+    /// value lives, so that is a crash (or an operator stopping it) to report.
+    pub fn exited(&self) -> impl std::future::Future<Output = ExitStatus> + Send + 'static {
+        let mut exited = self.exited.clone();
+        async move {
+            match exited.wait_for(Option::is_some).await {
+                Ok(status) => status.unwrap_or_else(|| ExitStatus::from_raw(1 << 8)),
+                // The watching thread is gone, so the wrapper is too.
+                Err(_) => ExitStatus::from_raw(1 << 8),
+            }
+        }
+    }
+
+    /// Where the cluster logs, for messages about it.
+    pub fn log_path(&self) -> &Path {
+        &self.log
     }
 
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
@@ -333,14 +472,14 @@ impl EmbeddedPostgres {
         admin.close().await.map_err(EmbeddedPgError::CreateDatabase)
     }
 
-    /// Shuts the cluster down and waits until it has stopped.
+    /// Shuts the cluster down and waits until it has stopped (a fast shutdown: a minute at
+    /// the most, after which it is left to finish on its own).
     pub async fn stop(self) {
-        let Self { mut wrapper, lifeline, .. } = self;
-        drop(lifeline);
-        match tokio::task::spawn_blocking(move || wrapper.wait()).await {
-            Ok(Ok(_)) => tracing::info!("database cluster stopped"),
-            Ok(Err(error)) => tracing::warn!(%error, "could not wait for the database cluster"),
-            Err(error) => tracing::warn!(%error, "could not wait for the database cluster"),
+        let exited = self.exited();
+        drop(self.lifeline);
+        match tokio::time::timeout(Duration::from_secs(60), exited).await {
+            Ok(_) => tracing::info!("database cluster stopped"),
+            Err(_) => tracing::warn!("the database cluster is still stopping; not waiting longer"),
         }
     }
 }

@@ -39,16 +39,24 @@ const PURGES: [(&str, &str); 4] = [
     ),
     (
         "idle voters",
-        // Anonymous visitors who never voted (often clients that keep no cookies): nothing of
-        // theirs is lost, and one who comes back is simply shown a new picture.
-        "DELETE FROM voters WHERE id IN
+        // Anonymous voters who never voted (rows made before a first vote made them, and rows
+        // standing in for a voter whose votes moved to an account): nothing of theirs is lost,
+        // and one who comes back is simply shown a picture again.
+        //
+        // The conditions that matter are checked again on the row being deleted: a vote
+        // committed after the subquery looked (it raises `votes_cast` and `revealed_at`) makes
+        // the delete skip the row instead of deleting a voter who has just voted.
+        "DELETE FROM voters d
+          WHERE d.id IN
            (SELECT v.id FROM voters v
              WHERE v.votes_cast = 0
                AND coalesce(v.revealed_at, v.created_at) < now() - interval '2 days'
                AND NOT EXISTS (SELECT 1 FROM votes WHERE voter_id = v.id)
                AND NOT EXISTS (SELECT 1 FROM users WHERE voter_id = v.id)
                AND NOT EXISTS (SELECT 1 FROM submissions WHERE submitted_by = v.id)
-             LIMIT $1)",
+             LIMIT $1)
+            AND d.votes_cast = 0
+            AND coalesce(d.revealed_at, d.created_at) < now() - interval '2 days'",
     ),
 ];
 

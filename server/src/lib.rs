@@ -9,5 +9,6 @@ pub mod jobs;
 pub mod routes;
 pub mod secret_key;
 pub mod seed;
+pub mod serve;
 pub mod startup;
 pub mod telemetry;

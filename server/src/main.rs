@@ -32,7 +32,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         default.exists().then_some(default)
     });
     let mut settings = Settings::load(config_file.as_deref())?;
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    if !matches!(command, Command::Serve(_)) {
+        // Batch work (a million demo pictures, say) has no request waiting on it.
+        settings.database.statement_timeout_secs = 0;
+    }
+    match command {
         Command::Serve(args) => {
             if let Some(host) = args.host {
                 settings.server.host = host;

@@ -7,6 +7,7 @@ use crate::{
     routes::{self, RouterSettings},
     secret_key::{self, SecretKeyError},
     seed,
+    serve::{self, ConnectionLimits},
 };
 use app::server::{
     AppState, Shared,
@@ -15,6 +16,7 @@ use app::server::{
         mailer::{Mailer, SmtpMailer, SmtpSetupError},
         password::PasswordHasherPool,
     },
+    in_flight::InFlight,
     signing::{SecretKey, Signer},
     vote_writer::{VoteWriter, VoteWriterTask},
     voter::CookiePolicy,
@@ -28,6 +30,10 @@ use tokio::net::TcpListener;
 
 /// How often expired sessions, links and the like are deleted.
 const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(3600);
+/// At shutdown, how long requests in flight may take (an upload on a slow line takes longest).
+const REQUEST_DRAIN: Duration = Duration::from_secs(20);
+/// At shutdown, how long the queued ballots may take to be written.
+const WRITER_DRAIN: Duration = Duration::from_secs(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -52,6 +58,7 @@ pub struct Application {
     database: Database,
     vote_writers: VoteWriterTask,
     pool: PgPool,
+    limits: ConnectionLimits,
 }
 
 impl Application {
@@ -73,8 +80,12 @@ impl Application {
         {
             tracing::info!(pictures = report.added, "created demo pictures for a new database");
         }
-        let (votes, vote_writers) =
-            VoteWriter::spawn(pool.clone(), settings.votes.writers, settings.votes.max_batch);
+        let (votes, vote_writers) = VoteWriter::spawn(
+            pool.clone(),
+            settings.votes.writers,
+            settings.votes.max_batch,
+            settings.vote_batch_timeout(),
+        );
 
         let addr = SocketAddr::new(settings.server.host, settings.server.port);
         let listener = TcpListener::bind(addr)
@@ -113,6 +124,7 @@ impl Application {
             image_work: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
+            uploads_in_flight: InFlight::new(app::upload::MAX_UPLOADS_IN_FLIGHT),
         });
         let router = routes::router(
             state,
@@ -122,7 +134,14 @@ impl Application {
                 public_url: settings.server.public_url.clone(),
             },
         );
-        Ok(Self { listener, router, database, vote_writers, pool })
+        let limits = ConnectionLimits {
+            max_connections: settings.server.max_connections,
+            header_read_timeout: Duration::from_secs(
+                settings.server.header_read_timeout_secs.max(1),
+            ),
+            drain: REQUEST_DRAIN,
+        };
+        Ok(Self { listener, router, database, vote_writers, pool, limits })
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -134,21 +153,41 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then answers the requests in flight, writes the last
-    /// votes, and closes the database (stopping the embedded cluster).
+    /// votes, and closes the database (stopping the embedded cluster). If the embedded cluster
+    /// exits meanwhile, the server stops the same way and answers an error saying so: votes
+    /// cannot be kept without it, and a supervisor restarting the server restarts both.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        let Self { listener, router, database, vote_writers, pool } = self;
+        let Self { listener, router, database, vote_writers, pool, limits } = self;
         let housekeeping = jobs::spawn_housekeeping(pool, HOUSEKEEPING_INTERVAL);
-        // The peer address is what failed logins are counted against.
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        let cluster_exit = database.cluster_exit();
+        let (died, mut death) = tokio::sync::oneshot::channel::<String>();
+        let stop = async move {
+            tokio::select! {
+                () = shutdown => {}
+                how = cluster_exit => {
+                    tracing::error!(exit = %how, "the database cluster stopped unexpectedly; stopping the server");
+                    let _ = died.send(how);
+                }
+            }
+        };
+        let served = serve::serve(listener, router, limits, stop).await;
         housekeeping.abort();
         // Gone before the pool closes: a purge cut short is simply redone next time.
         let _ = housekeeping.await;
-        vote_writers.finish().await;
+        if tokio::time::timeout(WRITER_DRAIN, vote_writers.finish()).await.is_err() {
+            tracing::warn!(
+                "the vote writer did not finish in time; unwritten ballots were not acknowledged"
+            );
+        }
         database.close().await;
+        if let Ok(how) = death.try_recv() {
+            return Err(io::Error::other(format!(
+                "the database cluster stopped unexpectedly: {how}"
+            )));
+        }
         served
     }
 }

@@ -1,6 +1,8 @@
 //! Server-only code: compiled with the `ssr` feature, never into the browser bundle.
 
 pub mod accounts;
+pub mod blocking;
+pub mod in_flight;
 pub mod picks;
 pub mod signing;
 pub mod ticket;
@@ -53,6 +55,8 @@ pub struct Shared {
     /// Image work (drawing demo pictures, processing uploads) is CPU-bound: a few at a time, on
     /// the blocking pool, so that it cannot starve the async threads or exhaust memory.
     pub image_work: Arc<tokio::sync::Semaphore>,
+    /// Uploads each account has in flight (see [`crate::upload::MAX_UPLOADS_IN_FLIGHT`]).
+    pub uploads_in_flight: in_flight::InFlight<accounts::UserId>,
 }
 
 impl AppState {

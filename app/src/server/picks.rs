@@ -49,6 +49,26 @@ pub fn random_point() -> i64 {
     rand::thread_rng().r#gen()
 }
 
+/// The starting point that belongs to `voter`: the same on every visit, spread over the whole
+/// range of keys (voter ids are random, but below 2^62).
+pub fn point_of(voter: VoterId) -> i64 {
+    (voter.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) as i64
+}
+
+/// The first picture for `voter` from `point`; `None` when they have rated everything.
+pub async fn pick_from(
+    pool: &PgPool,
+    voter: VoterId,
+    point: i64,
+) -> Result<Option<SubmissionId>, sqlx::Error> {
+    sqlx::query_scalar(PICK_SQL.as_str())
+        .bind(voter)
+        .bind(point)
+        .bind(None::<SubmissionId>)
+        .fetch_optional(pool)
+        .await
+}
+
 /// The next picture for `voter`, other than `exclude`; `None` when they have rated everything.
 pub async fn pick_next(
     pool: &PgPool,

@@ -1,7 +1,7 @@
 //! What a voter sees when they open the page: the picture in front of them and their last verdict.
 
 use super::{
-    picks::pick_next,
+    picks::{pick_from, pick_next, point_of},
     signing::Signer,
     ticket::{Ticket, unix_seconds},
     voter::VoterId,
@@ -111,6 +111,10 @@ async fn fetch_view_row(pool: &PgPool, voter: VoterId) -> Result<Option<ViewRow>
 /// The voter's view. Showing the page reveals a picture only when none is in front of the voter
 /// (a first visit, a retired or deleted picture, or new pictures since they rated everything): reloading
 /// shows the same picture again, so the only way to the next one is to vote.
+///
+/// A voter who has never voted has no row: looking writes nothing (crawlers and one-page
+/// visitors would otherwise leave a row each). Their picture is picked from a point that
+/// follows from their id, so reloading shows them the same one; their first vote makes the row.
 pub async fn current_view(
     pool: &PgPool,
     signer: &Signer,
@@ -134,18 +138,36 @@ pub async fn current_view(
                 fetch_view_row(pool, voter).await?.unwrap_or(row)
             }
         },
-        None => {
-            let pick = pick_next(pool, voter, None).await?;
-            sqlx::query(
-                "INSERT INTO voters (id, current_submission_id, revealed_at) \
-                 VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(voter)
-            .bind(pick)
-            .execute(pool)
-            .await?;
-            fetch_view_row(pool, voter).await?.ok_or(sqlx::Error::RowNotFound)?
-        }
+        None => return first_view(pool, signer, voter, now).await,
     };
     Ok(row.into_view(signer, voter, now))
+}
+
+/// What a voter without a row sees: the picture at their own starting point, nothing written.
+async fn first_view(
+    pool: &PgPool,
+    signer: &Signer,
+    voter: VoterId,
+    now: SystemTime,
+) -> Result<VoteView, sqlx::Error> {
+    let current = match pick_from(pool, voter, point_of(voter)).await? {
+        Some(id) => {
+            fetch_picture(pool, id).await?.map(|picture| reveal(picture, signer, voter, now))
+        }
+        None => None,
+    };
+    Ok(VoteView { current, last: None, votes_cast: 0 })
+}
+
+async fn fetch_picture(pool: &PgPool, id: SubmissionId) -> Result<Option<Picture>, sqlx::Error> {
+    let row: Option<(i64, String, String, i32, i32)> = sqlx::query_as(
+        "SELECT id, title, image_key, backdrop_rgb, subject_rgb FROM submissions \
+         WHERE id = $1 AND retired_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|(id, title, key, backdrop, subject)| {
+        picture(Some(id), Some(title), Some(key), Some(backdrop), Some(subject))
+    }))
 }

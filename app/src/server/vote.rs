@@ -27,6 +27,8 @@ pub enum VoteError {
     AlreadyRated(Rating),
     #[error("the ticket's picture is not the one in front of the voter")]
     Stale,
+    #[error("the voter's previous ballot is still being written")]
+    InProgress,
     #[error(transparent)]
     Write(#[from] WriteError),
     #[error("database error")]
@@ -46,6 +48,7 @@ impl From<VoteError> for AppError {
                 format!("You've already rated that picture (you said {rating}) — it counts once."),
             ),
             VoteError::Stale => ErrorCode::StaleTicket.into(),
+            VoteError::InProgress => ErrorCode::VoteInProgress.into(),
             VoteError::Write(_) | VoteError::Database(_) => {
                 tracing::error!(error = %ErrorChain(&error), "vote not recorded");
                 ErrorCode::Unavailable.into()
@@ -77,6 +80,7 @@ pub async fn cast_vote(
     };
     match state.votes.submit(ballot).await? {
         BallotOutcome::Recorded(vote) => Ok(outcome(*vote, rating, state, voter.id, now)),
+        BallotOutcome::VoterBusy => Err(VoteError::InProgress),
         BallotOutcome::Refused => {
             Err(match earlier_rating(state, voter.id, ticket.submission).await? {
                 Some(rating) => VoteError::AlreadyRated(rating),

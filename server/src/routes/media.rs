@@ -2,7 +2,10 @@
 //! on request.
 
 use crate::art::render_jpeg;
-use app::{model::IMAGE_WIDTHS, server::AppState};
+use app::{
+    model::IMAGE_WIDTHS,
+    server::{AppState, blocking::run_with_permit},
+};
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -79,9 +82,8 @@ pub async fn picture(
 }
 
 async fn draw(state: &AppState, seed: i64, width: u32) -> Option<Vec<u8>> {
-    // The semaphore is never closed.
-    let _permit = state.image_work.acquire().await.ok()?;
-    match tokio::task::spawn_blocking(move || render_jpeg(seed as u64, width)).await {
+    let drawn = run_with_permit(&state.image_work, move || render_jpeg(seed as u64, width)).await;
+    match drawn {
         Ok(Ok(jpeg)) => Some(jpeg),
         Ok(Err(error)) => {
             tracing::error!(%error, seed, width, "could not encode a picture");

@@ -34,6 +34,8 @@ const SERVER_FN_BODY_LIMIT: usize = 16 * 1024;
 const UPLOAD_BODY_LIMIT: usize = app::upload::MAX_UPLOAD_BYTES + 64 * 1024;
 /// A phone on a slow network takes a while to send a large photo.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
+/// A health check that waits longer than this has its answer: the database is not answering.
+const HEALTH_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub struct RouterSettings {
     pub request_timeout: Duration,
@@ -151,13 +153,27 @@ async fn server_function(
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
 }
 
-/// 200 when the database answers.
+/// Readiness, for a proxy or an orchestrator: 200 when the database answers and the vote writer
+/// is committing, else 503 naming what is wrong. Both recover by themselves: the pool and the
+/// writer reconnect once the database is back.
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    match sqlx::query("SELECT 1").execute(&state.pool).await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(error) => {
-            tracing::warn!(error = %app::server::ErrorChain(&error), "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    let probe = sqlx::query("SELECT 1").execute(&state.pool);
+    let database = match tokio::time::timeout(HEALTH_PROBE_TIMEOUT, probe).await {
+        Ok(Ok(_)) => "ok",
+        Ok(Err(error)) => {
+            tracing::warn!(error = %app::server::ErrorChain(&error), "health check: the database failed");
+            "unavailable"
         }
-    }
+        Err(_) => {
+            tracing::warn!("health check: the database did not answer in time");
+            "unavailable"
+        }
+    };
+    let vote_writer = if state.votes.is_healthy() { "ok" } else { "failing" };
+    let status = if database == "ok" && vote_writer == "ok" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(serde_json::json!({ "database": database, "vote_writer": vote_writer })))
 }

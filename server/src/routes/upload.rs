@@ -27,6 +27,8 @@ pub async fn upload(
 ) -> Response {
     let outcome = async {
         let user = user.ok_or(UploadError::SignInRequired)?;
+        // Each upload in flight holds up to 15 MB and an image decode: a few per account.
+        let _in_flight = state.uploads_in_flight.enter(user.user_id).ok_or(UploadError::Busy)?;
         // Refused before reading a possibly large file it could not use.
         let allowed = uploads::may_upload(&state, &user).await?;
         let mut form = form.map_err(|_| UploadError::NoFile)?;

@@ -251,14 +251,21 @@ impl TestApp {
         Ticket { voter, submission, issued_at: unix_seconds(issued) }.seal(&self.signer)
     }
 
-    /// The picture the server has put in front of `voter`.
-    pub async fn shown_picture(&self, voter: VoterId) -> SubmissionId {
-        sqlx::query_scalar("SELECT current_submission_id FROM voters WHERE id = $1")
+    /// The picture the server put in front of `voter` on `page` (the one its ticket names).
+    pub fn shown_picture(&self, page: &Page, voter: VoterId) -> SubmissionId {
+        let ticket = page.ticket.as_deref().expect("the page has a ticket");
+        Ticket::verify(&self.signer, ticket, voter, SystemTime::now(), Duration::from_secs(60))
+            .expect("a genuine ticket")
+            .submission
+    }
+
+    /// Whether `voter` has a row yet (made by their first vote).
+    pub async fn voter_row_exists(&self, voter: VoterId) -> bool {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM voters WHERE id = $1)")
             .bind(voter)
             .fetch_one(&self.pool)
             .await
-            .map(SubmissionId)
-            .expect("the voter has a picture in front of them")
+            .expect("a query")
     }
 
     pub async fn vote_count(&self) -> i64 {

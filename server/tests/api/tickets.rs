@@ -146,7 +146,7 @@ async fn a_genuine_ticket_for_a_picture_not_revealed_is_refused() {
     let mut visitor = Visitor::new();
     let page = visitor.open(&app, "/").await;
     let voter = visitor.voter_id(&app);
-    let shown = app.shown_picture(voter).await;
+    let shown = app.shown_picture(&page, voter);
     let other = app.submission_ids().await.into_iter().find(|id| *id != shown).unwrap();
     let ticket = app.mint_ticket(voter, other, SystemTime::now());
     assert_refused(visitor.vote(&app, &ticket, "5").await, StatusCode::CONFLICT, "stale_ticket")
@@ -159,10 +159,10 @@ async fn a_genuine_ticket_for_a_picture_not_revealed_is_refused() {
 async fn an_expired_ticket_is_refused() {
     let app = spawn_app(3).await;
     let mut visitor = Visitor::new();
-    visitor.open(&app, "/").await;
+    let page = visitor.open(&app, "/").await;
     let voter = visitor.voter_id(&app);
     let two_days_ago = SystemTime::now() - Duration::from_secs(2 * 86_400);
-    let ticket = app.mint_ticket(voter, app.shown_picture(voter).await, two_days_ago);
+    let ticket = app.mint_ticket(voter, app.shown_picture(&page, voter), two_days_ago);
     assert_refused(visitor.vote(&app, &ticket, "5").await, StatusCode::GONE, "expired_ticket")
         .await;
     assert_eq!(app.vote_count().await, 0);

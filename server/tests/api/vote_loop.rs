@@ -121,7 +121,13 @@ async fn a_voter_never_sees_a_picture_they_rated_or_submitted() {
     let mut visitor = Visitor::new();
     let first = visitor.open(&app, "/").await;
     let voter = visitor.voter_id(&app);
-    // The visitor submitted two of the pictures (uploads are for later; set it directly).
+    // The visitor submitted two of the pictures, as a member (a voter with a row) does.
+    sqlx::query("INSERT INTO voters (id, current_submission_id) VALUES ($1, $2)")
+        .bind(voter)
+        .bind(app.shown_picture(&first, voter))
+        .execute(&app.pool)
+        .await
+        .unwrap();
     sqlx::query(
         "UPDATE submissions SET submitted_by = $1 WHERE id IN \
          (SELECT id FROM submissions WHERE image_key <> $2 ORDER BY id LIMIT 2)",

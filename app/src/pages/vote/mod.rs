@@ -41,6 +41,7 @@ fn needs_resync(code: ErrorCode) -> bool {
         code,
         ErrorCode::AlreadyRated
             | ErrorCode::StaleTicket
+            | ErrorCode::VoteInProgress
             | ErrorCode::ExpiredTicket
             | ErrorCode::ForeignTicket
             | ErrorCode::BadTicket

@@ -43,6 +43,23 @@ pub async fn issue(
     Ok(token)
 }
 
+/// Ends every unused link of `purpose` that `user` has been sent.
+pub async fn revoke(
+    executor: impl PgExecutor<'_>,
+    user: UserId,
+    purpose: LinkPurpose,
+) -> Result<u64, sqlx::Error> {
+    let ended = sqlx::query(
+        "UPDATE account_tokens SET used_at = now()
+         WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
+    )
+    .bind(user)
+    .bind(purpose.as_str())
+    .execute(executor)
+    .await?;
+    Ok(ended.rows_affected())
+}
+
 /// Uses up a link: answers its user (and the address it confirms) once, if it is unused and
 /// unexpired. Marking it used is one statement, so two clicks at once cannot both succeed.
 pub async fn redeem(

@@ -42,7 +42,9 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String
         None => format!("?{}", identifier.to_lowercase().chars().take(254).collect::<String>()),
     };
     let keys = throttle::keys(attempt.address, &account_key);
-    if let Some(minutes) = throttle::blocked_for(&state.pool, &keys).await? {
+    // Counted before hashing: a flood of guesses at once, or guesses whose clients hang up
+    // while the hash runs, cost tries like any wrong password.
+    if let Some(minutes) = throttle::count_attempt(&state.pool, &keys).await? {
         return Err(AccountError::Throttled(minutes));
     }
     let verdict = if attempt.password.len() > MAX_PASSWORD_BYTES {
@@ -54,7 +56,6 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String
             .await?
     };
     let Some((user, account_voter, _)) = account.filter(|_| verdict != Verdict::Wrong) else {
-        throttle::record_failure(&state.pool, &keys).await?;
         return Err(AccountError::WrongCredentials);
     };
     if verdict == Verdict::RightButWeak {
@@ -66,7 +67,7 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String
             .await?;
         tracing::info!(%user, "password hash upgraded to the current parameters");
     }
-    throttle::forget(&state.pool, &keys[1].0).await?;
+    throttle::forget(&state.pool, &keys).await?;
 
     let mut tx = state.pool.begin().await?;
     let moved = match attempt.anonymous_voter {

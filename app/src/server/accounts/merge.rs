@@ -14,6 +14,13 @@ pub async fn move_votes(
     if anonymous == account {
         return Ok(0);
     }
+    // An anonymous voter who never voted has no row yet, and their first vote would make one:
+    // a row without a picture stands in for it, so that a ballot sent while this runs is
+    // refused rather than counted under the anonymous voter after their votes have moved.
+    sqlx::query("INSERT INTO voters (id) VALUES ($1) ON CONFLICT (id) DO NOTHING")
+        .bind(anonymous)
+        .execute(&mut **tx)
+        .await?;
     // Both voter rows, locked in id order: a vote being written for either waits, and two
     // logins at once cannot deadlock.
     let locked: Vec<VoterId> =
@@ -21,7 +28,7 @@ pub async fn move_votes(
             .bind([anonymous, account])
             .fetch_all(&mut **tx)
             .await?;
-    if !locked.contains(&anonymous) {
+    if !locked.contains(&account) {
         return Ok(0);
     }
     sqlx::query(
@@ -48,10 +55,21 @@ pub async fn move_votes(
     .bind(account)
     .fetch_one(&mut **tx)
     .await?;
+    // The anonymous voter's picture is taken away: a ballot it sends while this runs waits for
+    // the row lock, then finds no picture in front of it and is refused, so it cannot count
+    // once for each voter. The account's picture goes too when the moved votes include it:
+    // otherwise every vote on it would be refused as already rated and the page would show it
+    // forever. A voter without a picture is shown a newly picked one on their next visit.
     sqlx::query(
         "UPDATE voters SET votes_cast = CASE WHEN id = $2 THEN votes_cast + $3::int ELSE 0 END,
                            last_submission_id = CASE WHEN id = $2 THEN last_submission_id END,
-                           last_rating = CASE WHEN id = $2 THEN last_rating END
+                           last_rating = CASE WHEN id = $2 THEN last_rating END,
+                           current_submission_id = CASE
+                               WHEN id = $1 THEN NULL
+                               WHEN EXISTS (SELECT 1 FROM votes r WHERE r.voter_id = $2
+                                              AND r.submission_id = voters.current_submission_id)
+                                   THEN NULL
+                               ELSE current_submission_id END
          WHERE id IN ($1, $2)",
     )
     .bind(anonymous)

@@ -90,9 +90,9 @@ impl PasswordHasherPool {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, PasswordError> {
-        // The semaphore is never closed, so acquiring only waits.
-        let _permit = self.permits.acquire().await;
-        tokio::task::spawn_blocking(work).await.map_err(PasswordError::Task)
+        super::super::blocking::run_with_permit(&self.permits, work)
+            .await
+            .map_err(PasswordError::Task)
     }
 }
 

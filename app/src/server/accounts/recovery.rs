@@ -53,7 +53,9 @@ async fn send_reset_link(state: &AppState, email: &Email) -> Result<(), AccountE
     let Some((user, username, address)) = account else {
         return Ok(());
     };
-    let token = links::issue(&state.pool, user, LinkPurpose::ResetPassword, None).await?;
+    // The link names the address it goes to: following it proves that address, and no other.
+    let token =
+        links::issue(&state.pool, user, LinkPurpose::ResetPassword, Some(address.as_str())).await?;
     let link = state.accounts.link("/reset-password", &token);
     state.mailer.send(Message {
         to: address,
@@ -76,16 +78,23 @@ pub async fn reset_password(
     check_new_password(new_password)?;
     let hash = state.passwords.hash(new_password).await?;
     let mut tx = state.pool.begin().await?;
-    let Some((user, _)) = links::redeem(&mut *tx, LinkPurpose::ResetPassword, token).await? else {
+    let Some((user, sent_to)) = links::redeem(&mut *tx, LinkPurpose::ResetPassword, token).await?
+    else {
         return Err(AccountError::BadLink);
     };
-    // The link reached the account's inbox, which confirms the address too.
+    // The link reached the inbox it was sent to, which confirms that address, if it is still
+    // the account's (changing the address ends reset links, but links issued before this rule
+    // name no address and confirm nothing).
     sqlx::query(
-        "UPDATE users SET password_hash = $2, email_verified_at = coalesce(email_verified_at, now())
+        "UPDATE users SET password_hash = $2,
+             email_verified_at = CASE WHEN lower(email) = lower($3)
+                                      THEN coalesce(email_verified_at, now())
+                                      ELSE email_verified_at END
          WHERE id = $1",
     )
     .bind(user)
     .bind(&hash)
+    .bind(sent_to)
     .execute(&mut *tx)
     .await?;
     let ended = sessions::delete_others(&mut *tx, user, None).await?;

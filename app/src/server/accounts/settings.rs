@@ -113,6 +113,8 @@ pub async fn change_email(
     if !changed {
         return Ok(());
     }
+    // A reset link sent to the old address must not reach the account any more.
+    links::revoke(&mut *tx, user.user_id, LinkPurpose::ResetPassword).await?;
     let token =
         links::issue(&mut *tx, user.user_id, LinkPurpose::VerifyEmail, Some(email.as_str()))
             .await?;

@@ -1,4 +1,5 @@
-//! Throttling failed logins, by client address and by account-and-address pair.
+//! Throttling logins, by client address and by account-and-address pair: every attempt counts
+//! until it succeeds.
 //!
 //! There is deliberately no limit per account alone: it would let anybody lock a real user out
 //! by failing on purpose. Guessing one account from many addresses is still slowed by each
@@ -36,16 +37,32 @@ fn address_key(address: IpAddr) -> String {
     }
 }
 
-/// Minutes until the first of `keys` that is over its limit lets attempts through again.
-pub async fn blocked_for(
+/// Counts one attempt against each key before the password is checked, and answers the minutes
+/// until the first key that is now over its limit lets attempts through again (`None`: go on).
+///
+/// Counting and checking are one statement: concurrent attempts queue on the counters' rows, so
+/// each sees a distinct count and at most `limit` of them get through, however many arrive at
+/// once. An attempt abandoned while its password is being hashed has been counted already: it
+/// costs a try like a wrong password. A key whose window has passed starts again at 1.
+pub async fn count_attempt(
     pool: &PgPool,
     keys: &[(String, i32)],
 ) -> Result<Option<i64>, sqlx::Error> {
     let (names, limits): (Vec<&str>, Vec<i32>) = keys.iter().map(|(k, l)| (k.as_str(), *l)).unzip();
     sqlx::query_scalar(
-        "SELECT max(ceil(extract(epoch FROM f.window_start + make_interval(mins => $3) - now()) / 60))::bigint
-         FROM login_failures f JOIN unnest($1::text[], $2::int[]) AS k(key, max_failures) USING (key)
-         WHERE f.failures >= k.max_failures AND f.window_start > now() - make_interval(mins => $3)",
+        "WITH counted AS (
+             INSERT INTO login_failures (key, failures, window_start)
+             SELECT key, 1, now() FROM unnest($1::text[]) AS key
+             ON CONFLICT (key) DO UPDATE SET
+                 failures = CASE WHEN login_failures.window_start > now() - make_interval(mins => $3)
+                                 THEN login_failures.failures + 1 ELSE 1 END,
+                 window_start = CASE WHEN login_failures.window_start > now() - make_interval(mins => $3)
+                                     THEN login_failures.window_start ELSE now() END
+             RETURNING key, failures, window_start
+         )
+         SELECT max(ceil(extract(epoch FROM c.window_start + make_interval(mins => $3) - now()) / 60))::bigint
+         FROM counted c JOIN unnest($1::text[], $2::int[]) AS k(key, max_failures) USING (key)
+         WHERE c.failures > k.max_failures",
     )
     .bind(&names)
     .bind(&limits)
@@ -54,28 +71,18 @@ pub async fn blocked_for(
     .await
 }
 
-/// Counts one failure against each key (a key whose window has passed starts again at 1).
-pub async fn record_failure(pool: &PgPool, keys: &[(String, i32)]) -> Result<(), sqlx::Error> {
-    let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+/// After a successful login, its attempt is taken back: the account-and-address pair starts
+/// over, and the address's count drops by the one attempt that succeeded.
+pub async fn forget(pool: &PgPool, keys: &[(String, i32)]) -> Result<(), sqlx::Error> {
+    let [(address, _), (pair, _)] = keys else { return Ok(()) };
     sqlx::query(
-        "INSERT INTO login_failures (key, failures, window_start)
-         SELECT key, 1, now() FROM unnest($1::text[]) AS key
-         ON CONFLICT (key) DO UPDATE SET
-             failures = CASE WHEN login_failures.window_start > now() - make_interval(mins => $2)
-                             THEN login_failures.failures + 1 ELSE 1 END,
-             window_start = CASE WHEN login_failures.window_start > now() - make_interval(mins => $2)
-                                 THEN login_failures.window_start ELSE now() END",
+        "WITH pair AS (DELETE FROM login_failures WHERE key = $2)
+         UPDATE login_failures SET failures = greatest(failures - 1, 0) WHERE key = $1",
     )
-    .bind(&names)
-    .bind(WINDOW_MINUTES)
+    .bind(address)
+    .bind(pair)
     .execute(pool)
     .await?;
-    Ok(())
-}
-
-/// After a successful login, that account-and-address pair starts over.
-pub async fn forget(pool: &PgPool, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(pool).await?;
     Ok(())
 }
 

@@ -25,6 +25,8 @@ pub enum UploadError {
     NoFile,
     #[error("the daily allowance is used up")]
     DailyLimit,
+    #[error("the account already has uploads in flight")]
+    Busy,
     #[error(transparent)]
     Pipeline(#[from] PipelineError),
     #[error("the image worker stopped")]
@@ -48,6 +50,7 @@ impl From<UploadError> for AppError {
             }
             UploadError::Pipeline(PipelineError::TooSmall) => ErrorCode::ImageTooSmall,
             UploadError::DailyLimit => ErrorCode::UploadLimit,
+            UploadError::Busy => ErrorCode::UploadBusy,
             UploadError::Pipeline(PipelineError::Encode)
             | UploadError::Worker(_)
             | UploadError::Database(_) => {
@@ -75,17 +78,24 @@ pub async fn may_upload(
     if !user.email_verified {
         return Err(UploadError::EmailUnverified);
     }
-    let recent: i64 = sqlx::query_scalar(
+    if uploads_today(&state.pool, user).await? >= MAX_UPLOADS_PER_DAY {
+        return Err(UploadError::DailyLimit);
+    }
+    Ok(UploadAllowed(()))
+}
+
+/// The account's submissions in the last 24 hours.
+async fn uploads_today(
+    executor: impl sqlx::PgExecutor<'_>,
+    user: &SignedInUser,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "SELECT count(*) FROM submissions
           WHERE submitted_by = $1 AND created_at > now() - interval '1 day'",
     )
     .bind(user.voter_id)
-    .fetch_one(&state.pool)
-    .await?;
-    if recent >= MAX_UPLOADS_PER_DAY {
-        return Err(UploadError::DailyLimit);
-    }
-    Ok(UploadAllowed(()))
+    .fetch_one(executor)
+    .await
 }
 
 /// Turns the uploaded bytes into a picture in the rotation.
@@ -96,22 +106,21 @@ pub async fn submit(
     upload: Vec<u8>,
     _allowed: UploadAllowed,
 ) -> Result<SubmissionId, UploadError> {
-    let processed = {
-        // The semaphore is never closed.
-        let _permit = state.image_work.acquire().await.map_err(|_| PipelineError::Encode)?;
-        tokio::task::spawn_blocking(move || pipeline::process(&upload)).await??
-    };
-    let id = store(state, user, title, processed).await?;
+    let processed =
+        super::blocking::run_with_permit(&state.image_work, move || pipeline::process(&upload))
+            .await??;
+    let id = store(state, user, title, processed).await?.ok_or(UploadError::DailyLimit)?;
     tracing::info!(submission = %id, user = %user.user_id, "picture uploaded");
     Ok(id)
 }
 
+/// Stores the picture, unless the account's allowance was used up meanwhile (`None`).
 async fn store(
     state: &AppState,
     user: &SignedInUser,
     title: &PictureTitle,
     picture: ProcessedPicture,
-) -> Result<SubmissionId, sqlx::Error> {
+) -> Result<Option<SubmissionId>, sqlx::Error> {
     let (image_key, pick_key) = {
         let mut rng = rand::thread_rng();
         (format!("{:032x}", rng.r#gen::<u128>()), rng.r#gen::<i64>())
@@ -122,6 +131,16 @@ async fn store(
         .map(|(width, jpeg)| (i32::try_from(width).unwrap_or(i32::MAX), jpeg))
         .unzip();
     let mut tx = state.pool.begin().await?;
+    // `may_upload` answered before the file was read: uploads finishing together could all
+    // have been told yes. Their stores queue on the account's row and count again, so exactly
+    // the allowance lands.
+    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE")
+        .bind(user.user_id)
+        .execute(&mut *tx)
+        .await?;
+    if uploads_today(&mut *tx, user).await? >= MAX_UPLOADS_PER_DAY {
+        return Ok(None);
+    }
     let id: SubmissionId = sqlx::query_scalar(
         "INSERT INTO submissions (title, image_key, backdrop_rgb, subject_rgb, submitted_by, pick_key)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -144,5 +163,5 @@ async fn store(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(Some(id))
 }

@@ -7,13 +7,18 @@ use image::{
     DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
     codecs::jpeg::JpegEncoder,
 };
-use std::io::Cursor;
+use std::{borrow::Cow, io::Cursor};
 
 /// Pictures narrower than this look bad at the smallest served width.
 pub const MIN_SIDE: u32 = 256;
 /// Larger than any phone camera's photo; refuses decompression bombs before decoding.
 const MAX_SIDE: u32 = 12_000;
-const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+/// 50 megapixels: more than a 48-megapixel phone photo, far less than 12,000 x 12,000.
+const MAX_PIXELS: u64 = 50_000_000;
+/// The decoded picture and the decoder's own buffers, at most. With two images worked on at
+/// once (one per core), this bounds what decoding can take: 50 megapixels of 8-bit RGBA fit,
+/// 16-bit pictures up to ~33 megapixels.
+const MAX_DECODED_BYTES: u64 = 200 * 1024 * 1024;
 const JPEG_QUALITY: u8 = 82;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -22,7 +27,7 @@ pub enum PipelineError {
     NotAnImage,
     #[error("that image could not be read; it may be damaged")]
     Damaged,
-    #[error("that image is too large (at most {MAX_SIDE} pixels on a side)")]
+    #[error("that image is too large (at most {MAX_SIDE} pixels on a side, 50 megapixels in all)")]
     TooLarge,
     #[error("that image is too small: it needs at least {MIN_SIDE} pixels on each side")]
     TooSmall,
@@ -40,14 +45,12 @@ pub struct ProcessedPicture {
 
 /// CPU-bound (tens to hundreds of milliseconds): run it on the blocking pool.
 pub fn process(upload: &[u8]) -> Result<ProcessedPicture, PipelineError> {
-    let square = upright_square(upload)?;
     let largest = IMAGE_WIDTHS.iter().copied().max().unwrap_or(960);
-    // Never enlarged: a small original is served at its own size and scaled by the browser.
-    let side = square.width().min(largest);
-    let base = if square.width() > side { square.thumbnail_exact(side, side) } else { square };
-    let base = flatten(base);
+    let base = flatten(upright_square(upload, largest)?);
+    let side = base.width();
     let mut files = Vec::with_capacity(IMAGE_WIDTHS.len());
     for width in IMAGE_WIDTHS {
+        // Never enlarged: a small original is served at its own size and scaled by the browser.
         let target = width.min(side);
         let resized = if target == side {
             base.clone()
@@ -60,27 +63,77 @@ pub fn process(upload: &[u8]) -> Result<ProcessedPicture, PipelineError> {
     Ok(ProcessedPicture { files, backdrop_rgb, subject_rgb })
 }
 
-fn upright_square(upload: &[u8]) -> Result<DynamicImage, PipelineError> {
+/// The middle square of the upload, at most `largest` pixels on a side, turned upright.
+///
+/// Memory is what a hostile file attacks, so the full-size picture exists once: its size is
+/// checked against the budgets before anything is decoded, and the square is cut out and
+/// scaled down from it in one step, without a full-size copy. Turning it upright comes last,
+/// on the small square: the middle square of a turned picture is the turned middle square.
+fn upright_square(upload: &[u8], largest: u32) -> Result<DynamicImage, PipelineError> {
     let format = image::guess_format(upload).map_err(|_| PipelineError::NotAnImage)?;
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
-        return Err(PipelineError::NotAnImage);
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(upload), format);
+    let upload: Cow<'_, [u8]> = match format {
+        ImageFormat::Png => Cow::Owned(png_without_ancillary_chunks(upload)?),
+        ImageFormat::Jpeg if !jpeg_is_complete(upload) => return Err(PipelineError::Damaged),
+        ImageFormat::Jpeg | ImageFormat::WebP => Cow::Borrowed(upload),
+        _ => return Err(PipelineError::NotAnImage),
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(upload.as_ref()), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_DECODED_BYTES);
-    reader.limits(limits);
+    reader.limits(limits.clone());
     let mut decoder = reader.into_decoder().map_err(classify)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PipelineError::TooLarge);
+    }
+    // The decoded picture counts against the memory budget, as `ImageReader::decode` does it.
+    limits.reserve(decoder.total_bytes()).map_err(classify)?;
+    decoder.set_limits(limits).map_err(classify)?;
     let orientation = decoder.orientation().map_err(classify)?;
-    let mut picture = DynamicImage::from_decoder(decoder).map_err(classify)?;
-    picture.apply_orientation(orientation);
-    let (width, height) = (picture.width(), picture.height());
+    let picture = DynamicImage::from_decoder(decoder).map_err(classify)?;
     let side = width.min(height);
     if side < MIN_SIDE {
         return Err(PipelineError::TooSmall);
     }
-    Ok(picture.crop_imm((width - side) / 2, (height - side) / 2, side, side))
+    let mut square = middle_square(&picture, side, side.min(largest));
+    drop(picture);
+    square.apply_orientation(orientation);
+    Ok(square)
+}
+
+/// The middle `side` x `side` square of `picture`, scaled to `target` (at most `side`), in the
+/// picture's own pixel type: read through a view, so the full picture is never copied.
+fn middle_square(picture: &DynamicImage, side: u32, target: u32) -> DynamicImage {
+    let (x, y) = ((picture.width() - side) / 2, (picture.height() - side) / 2);
+    macro_rules! square {
+        ($buffer:expr) => {{
+            let view = image::imageops::crop_imm($buffer, x, y, side, side);
+            if target == side {
+                view.to_image()
+            } else {
+                image::imageops::thumbnail(&*view, target, target)
+            }
+        }};
+    }
+    match picture {
+        DynamicImage::ImageLuma8(p) => DynamicImage::ImageLuma8(square!(p)),
+        DynamicImage::ImageLumaA8(p) => DynamicImage::ImageLumaA8(square!(p)),
+        DynamicImage::ImageRgb8(p) => DynamicImage::ImageRgb8(square!(p)),
+        DynamicImage::ImageRgba8(p) => DynamicImage::ImageRgba8(square!(p)),
+        DynamicImage::ImageLuma16(p) => DynamicImage::ImageLuma16(square!(p)),
+        DynamicImage::ImageLumaA16(p) => DynamicImage::ImageLumaA16(square!(p)),
+        DynamicImage::ImageRgb16(p) => DynamicImage::ImageRgb16(square!(p)),
+        DynamicImage::ImageRgba16(p) => DynamicImage::ImageRgba16(square!(p)),
+        DynamicImage::ImageRgb32F(p) => DynamicImage::ImageRgb32F(square!(p)),
+        DynamicImage::ImageRgba32F(p) => DynamicImage::ImageRgba32F(square!(p)),
+        // A pixel type added to `image` later: one converted copy, still within the budget.
+        other => {
+            let rgba = other.to_rgba8();
+            DynamicImage::ImageRgba8(square!(&rgba))
+        }
+    }
 }
 
 fn classify(error: image::ImageError) -> PipelineError {
@@ -88,6 +141,85 @@ fn classify(error: image::ImageError) -> PipelineError {
         image::ImageError::Limits(_) => PipelineError::TooLarge,
         image::ImageError::Unsupported(_) => PipelineError::NotAnImage,
         _ => PipelineError::Damaged,
+    }
+}
+
+/// The PNG with only the chunks that make its pixels: the critical ones (IHDR, PLTE, IDAT,
+/// IEND; their type starts with a capital) and transparency (tRNS). Everything else is thrown
+/// away by the re-encoding anyway, and some of it is compressed: a colour profile (iCCP) or a
+/// text chunk (zTXt, iTXt) of a few kilobytes can inflate to hundreds of megabytes.
+fn png_without_ancillary_chunks(png: &[u8]) -> Result<Vec<u8>, PipelineError> {
+    const SIGNATURE: usize = 8;
+    let mut kept = Vec::with_capacity(png.len());
+    kept.extend_from_slice(png.get(..SIGNATURE).ok_or(PipelineError::Damaged)?);
+    let mut at = SIGNATURE;
+    while at < png.len() {
+        let header = png.get(at..at + 8).ok_or(PipelineError::Damaged)?;
+        let length = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let kind = &header[4..8];
+        // Type, data and checksum.
+        let end = at.checked_add(12 + length).ok_or(PipelineError::Damaged)?;
+        let chunk = png.get(at..end).ok_or(PipelineError::Damaged)?;
+        if kind[0].is_ascii_uppercase() || kind == b"tRNS" {
+            kept.extend_from_slice(chunk);
+        }
+        at = end;
+        if kind == b"IEND" {
+            break;
+        }
+    }
+    Ok(kept)
+}
+
+/// Whether a JPEG runs to its end-of-image marker. Decoders fill a cut-off scan with grey
+/// rather than fail, so a half-sent photo would be stored with a flat lower half. The walk
+/// follows the segments and every scan (progressive JPEGs have several); inside a scan a 0xFF
+/// byte is followed by a stuffed zero or a restart marker, so the first other marker ends it.
+fn jpeg_is_complete(jpeg: &[u8]) -> bool {
+    const EOI: u8 = 0xD9;
+    const SOS: u8 = 0xDA;
+    if !jpeg.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    let mut at = 2;
+    loop {
+        if jpeg.get(at) != Some(&0xFF) {
+            return false;
+        }
+        while jpeg.get(at) == Some(&0xFF) {
+            at += 1; // fill bytes before a marker
+        }
+        let Some(&marker) = jpeg.get(at) else { return false };
+        at += 1;
+        match marker {
+            EOI => return true,
+            0x01 | 0xD0..=0xD7 => continue, // markers without a segment
+            _ => {}
+        }
+        let Some(length) =
+            jpeg.get(at..at + 2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+        else {
+            return false;
+        };
+        at += length;
+        if length < 2 || at > jpeg.len() {
+            return false;
+        }
+        if marker == SOS {
+            loop {
+                let Some(offset) =
+                    jpeg.get(at..).and_then(|rest| rest.iter().position(|&b| b == 0xFF))
+                else {
+                    return false;
+                };
+                at += offset;
+                match jpeg.get(at + 1) {
+                    None => return false,
+                    Some(0x00 | 0xD0..=0xD7) => at += 2,
+                    Some(_) => break,
+                }
+            }
+        }
     }
 }
 
@@ -267,11 +399,132 @@ mod tests {
         !crc
     }
 
+    /// `png` with a chunk of `kind` carrying `data` inserted after its header.
+    fn with_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+        chunk.extend_from_slice(kind);
+        chunk.extend_from_slice(data);
+        let crc = crc32(&chunk[4..]);
+        chunk.extend_from_slice(&crc.to_be_bytes());
+        let after_header = 8 + 25;
+        let mut out = png[..after_header].to_vec();
+        out.extend_from_slice(&chunk);
+        out.extend_from_slice(&png[after_header..]);
+        out
+    }
+
+    /// A zlib stream of `megabytes` MiB of zeros in a few kilobytes per megabyte: a literal zero,
+    /// then copies of 258 bytes at distance 1, in one fixed-Huffman block.
+    fn zlib_bomb(megabytes: usize) -> Vec<u8> {
+        let mut out = vec![0x78, 0x01];
+        let (mut bits, mut count) = (0u64, 0u32);
+        let mut put = |value: u64, width: u32, out: &mut Vec<u8>| {
+            bits |= value << count;
+            count += width;
+            while count >= 8 {
+                out.push(bits as u8);
+                bits >>= 8;
+                count -= 8;
+            }
+        };
+        // Huffman codes go most significant bit first.
+        let reversed = |code: u64, width: u32| code.reverse_bits() >> (64 - width);
+        put(1, 1, &mut out); // last block
+        put(1, 2, &mut out); // fixed Huffman
+        put(reversed(0x30, 8), 8, &mut out); // literal 0
+        for _ in 0..(megabytes << 20) / 258 {
+            put(reversed(0b1100_0101, 8), 8, &mut out); // length 258
+            put(0, 5, &mut out); // distance 1
+        }
+        put(0, 7, &mut out); // end of block
+        put(0, 7, &mut out); // flush
+        out
+    }
+
+    #[test]
+    fn compressed_side_chunks_are_never_inflated() {
+        let plain = png(400, 400, 255);
+        let mut profile = b"bomb\0\0".to_vec();
+        profile.extend(zlib_bomb(512));
+        assert!(profile.len() < 4 * 1024 * 1024, "{}", profile.len());
+        let bombed = with_chunk(&with_chunk(&plain, b"iCCP", &profile), b"zTXt", &profile);
+        let stripped = png_without_ancillary_chunks(&bombed).unwrap();
+        assert_eq!(stripped, png_without_ancillary_chunks(&plain).unwrap());
+        assert!(process(&bombed).is_ok());
+        // Transparency is kept: it changes the pixels.
+        let transparent = with_chunk(&plain, b"tRNS", &[0, 0, 0]);
+        assert!(
+            png_without_ancillary_chunks(&transparent).unwrap().windows(4).any(|w| w == b"tRNS")
+        );
+    }
+
+    #[test]
+    fn a_cut_off_jpeg_is_damaged_and_a_whole_one_is_not() {
+        let photo =
+            RgbImage::from_fn(600, 600, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let mut jpeg = Vec::new();
+        JpegEncoder::new(&mut jpeg).encode_image(&photo).unwrap();
+        assert!(jpeg_is_complete(&jpeg));
+        assert!(process(&jpeg).is_ok());
+        let mut trailing = jpeg.clone();
+        trailing.extend_from_slice(b"camera junk after the end");
+        assert!(process(&trailing).is_ok());
+        for cut in [jpeg.len() / 2, jpeg.len() - 2, 3] {
+            assert_eq!(process(&jpeg[..cut]).unwrap_err(), PipelineError::Damaged, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn pictures_over_the_pixel_or_memory_budget_are_refused_before_decoding() {
+        // 8,000 x 8,000 is within 12,000 a side but 64 megapixels.
+        let mut big = png(300, 300, 255);
+        big[16..20].copy_from_slice(&8_000u32.to_be_bytes());
+        big[20..24].copy_from_slice(&8_000u32.to_be_bytes());
+        let crc = crc32(&big[12..29]);
+        big[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(process(&big).unwrap_err(), PipelineError::TooLarge);
+        // 7,000 x 7,000 at 16-bit RGBA is 49 megapixels, but 392 MB decoded.
+        let mut deep = big.clone();
+        deep[16..20].copy_from_slice(&7_000u32.to_be_bytes());
+        deep[20..24].copy_from_slice(&7_000u32.to_be_bytes());
+        deep[24] = 16; // bit depth; colour type 6 (RGBA) already
+        let crc = crc32(&deep[12..29]);
+        deep[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(process(&deep).unwrap_err(), PipelineError::TooLarge);
+    }
+
+    #[test]
+    fn sixteen_bit_pictures_are_cropped_in_their_own_depth() {
+        let picture = image::ImageBuffer::<image::Rgba<u16>, _>::from_fn(1200, 800, |x, _| {
+            if x < 600 {
+                image::Rgba([60_000, 0, 0, 65_535])
+            } else {
+                image::Rgba([0, 0, 60_000, 65_535])
+            }
+        });
+        let mut out = Vec::new();
+        PngEncoder::new(&mut out)
+            .write_image(
+                image::EncodableLayout::as_bytes(picture.as_raw().as_slice()),
+                1200,
+                800,
+                image::ExtendedColorType::Rgba16,
+            )
+            .unwrap();
+        let processed = process(&out).unwrap();
+        let image = decoded(&processed.files[2].1);
+        assert_eq!(image.width(), 800);
+        assert!(image.get_pixel(10, 400).0[0] > 150);
+        assert!(image.get_pixel(790, 400).0[2] > 150);
+    }
+
     #[test]
     fn the_messages_state_the_real_limits() {
         use crate::error::ErrorCode;
         assert!(ErrorCode::ImageTooSmall.default_message().contains(&MIN_SIDE.to_string()));
         assert!(ErrorCode::ImageTooLarge.default_message().contains("12,000"));
+        assert!(ErrorCode::ImageTooLarge.default_message().contains("50 megapixels"));
+        assert_eq!(MAX_PIXELS, 50_000_000);
         assert_eq!(MAX_SIDE, 12_000);
     }
 

@@ -1,36 +1,64 @@
 //! One batch: the statement that records it, and the connection it runs on.
 
 use super::{BallotOutcome, Job, WriteError};
-use crate::server::{ErrorChain, picks::pick_sql, voter::VoterId};
+use crate::server::{
+    ErrorChain,
+    picks::{pick_sql, point_of},
+    voter::VoterId,
+};
 use sqlx::{
     Connection as _, PgPool,
     postgres::{PgConnectOptions, PgConnection},
 };
-use std::{collections::HashMap, sync::LazyLock, time::Instant};
+use std::{
+    collections::HashMap,
+    sync::LazyLock,
+    time::{Duration, Instant},
+};
 
 /// A writer's own connection, opened when first needed and again after a failure.
 ///
 /// It plans the batch statement once: with a custom plan per batch (PostgreSQL's default for
 /// the first executions, and whenever array sizes vary), planning costs more than writing a
 /// small batch.
+///
+/// It inherits the pool's server-side statement and lock timeouts; `timeout` also bounds each
+/// step on this side, for a database that does not answer at all (frozen, or unreachable).
 pub(super) struct WriterConnection {
     options: PgConnectOptions,
     connection: Option<PgConnection>,
+    timeout: Duration,
 }
 
 impl WriterConnection {
-    pub(super) fn new(pool: &PgPool) -> Self {
+    pub(super) fn new(pool: &PgPool, timeout: Duration) -> Self {
         let options =
             (*pool.connect_options()).clone().options([("plan_cache_mode", "force_generic_plan")]);
-        Self { options, connection: None }
+        Self { options, connection: None, timeout }
     }
 
     async fn get(&mut self) -> Result<&mut PgConnection, sqlx::Error> {
         match &mut self.connection {
             Some(connection) => Ok(connection),
-            slot => Ok(slot.insert(PgConnection::connect_with(&self.options).await?)),
+            slot => {
+                let connecting = PgConnection::connect_with(&self.options);
+                let connection = tokio::time::timeout(self.timeout, connecting)
+                    .await
+                    .map_err(|_| sqlx::Error::PoolTimedOut)??;
+                Ok(slot.insert(connection))
+            }
         }
     }
+}
+
+/// Whether the database gave up on the statement itself (a lock or statement timeout, or an
+/// operator cancelling it): every ballot of the batch would meet the same wait again, so they
+/// fail together instead of being tried one by one.
+fn timed_out(error: &sqlx::Error) -> bool {
+    const LOCK_NOT_AVAILABLE: &str = "55P03";
+    const QUERY_CANCELED: &str = "57014";
+    matches!(error, sqlx::Error::Database(db)
+        if matches!(db.code().as_deref(), Some(LOCK_NOT_AVAILABLE | QUERY_CANCELED)))
 }
 
 /// What one committed vote answers with.
@@ -52,6 +80,14 @@ pub struct RecordedVote {
 /// vote to the picture's tally, inserts the vote, and returns the tally and the next picture.
 /// Other ballots change nothing.
 ///
+/// - A voter's row is made by their first vote (`created`), not by looking at the page, so
+///   crawlers and one-page visitors leave nothing behind. Until then the ticket, which the
+///   server signed for the picture it showed, is what says which picture is in front of them.
+///   The picture in front of them is the one at their own starting point (`first_point`, see
+///   `views::first_view`), so only a ballot for that picture counts. Both branches read the
+///   statement's snapshot: a row made meanwhile by another statement makes the insert do
+///   nothing, and the ballot is refused, never counted twice.
+///
 /// - The voter update checks the primary key first, so the insert never conflicts; the primary
 ///   key still makes a second vote on a picture impossible.
 /// - The vote is inserted from the tally update's rows: updating the tally locks it until
@@ -60,12 +96,14 @@ pub struct RecordedVote {
 ///   votes pointing at pictures without a foreign key check on every insert.
 static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
     let pick = pick_sql("b.voter_id", "b.pick_point", "b.submission_id");
+    let first_pick = pick_sql("p.voter_id", "p.first_point", "NULL");
     format!(
         "WITH ballot AS ( \
-            SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::int2[], $4::int8[]) \
-                AS b(voter_id, submission_id, rating, pick_point) \
+            SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::int2[], $4::int8[], $5::int8[]) \
+                AS b(voter_id, submission_id, rating, pick_point, first_point) \
          ), picked AS MATERIALIZED ( \
-            SELECT b.voter_id, b.submission_id, b.rating, ({pick}) AS next_id FROM ballot b \
+            SELECT b.voter_id, b.submission_id, b.rating, b.first_point, ({pick}) AS next_id \
+            FROM ballot b \
          ), advanced AS ( \
             UPDATE voters v \
             SET current_submission_id = p.next_id, revealed_at = now(), \
@@ -77,10 +115,23 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
               AND NOT EXISTS (SELECT 1 FROM votes r \
                               WHERE r.voter_id = p.voter_id AND r.submission_id = p.submission_id) \
             RETURNING v.id AS voter_id, p.submission_id, p.rating, p.next_id, v.votes_cast \
+         ), created AS ( \
+            INSERT INTO voters (id, current_submission_id, revealed_at, last_submission_id, \
+                                last_rating, votes_cast) \
+            SELECT p.voter_id, p.next_id, now(), p.submission_id, p.rating, 1 \
+            FROM picked p \
+            JOIN submissions rated ON rated.id = p.submission_id AND rated.retired_at IS NULL \
+            WHERE NOT EXISTS (SELECT 1 FROM voters v WHERE v.id = p.voter_id) \
+              AND p.submission_id = ({first_pick}) \
+            ON CONFLICT (id) DO NOTHING \
+            RETURNING id AS voter_id, last_submission_id AS submission_id, \
+                      last_rating AS rating, current_submission_id AS next_id, votes_cast \
+         ), moved AS ( \
+            SELECT * FROM advanced UNION ALL SELECT * FROM created \
          ), tallied AS ( \
             UPDATE tallies t \
             SET vote_count = t.vote_count + 1, rating_sum = t.rating_sum + a.rating \
-            FROM advanced a \
+            FROM moved a \
             WHERE t.submission_id = a.submission_id \
             RETURNING a.voter_id, a.submission_id, a.rating, a.next_id, a.votes_cast, \
                       t.vote_count, t.rating_sum \
@@ -100,24 +151,35 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
 /// When the database refuses the statement itself (rather than the connection failing), one
 /// ballot may be the cause; the ballots are then written one by one, so that it cannot keep
 /// failing the ballots that happen to share its batches.
-pub(super) async fn write_batch(writer: &mut WriterConnection, batch: Vec<Job>) {
+pub(super) async fn write_batch(writer: &mut WriterConnection, batch: Vec<Job>) -> bool {
     match execute(writer, &batch).await {
-        Ok(rows) => answer(batch, rows),
-        Err(error @ sqlx::Error::Database(_)) if batch.len() > 1 => {
+        Ok(rows) => {
+            answer(batch, rows);
+            true
+        }
+        Err(error @ sqlx::Error::Database(_)) if batch.len() > 1 && !timed_out(&error) => {
             tracing::error!(
                 size = batch.len(),
                 error = %ErrorChain(&error),
                 "the database refused a vote batch; writing its ballots one by one"
             );
+            let mut written = false;
             for job in batch {
                 let single = [job];
                 match execute(writer, &single).await {
-                    Ok(rows) => answer(single.into(), rows),
+                    Ok(rows) => {
+                        answer(single.into(), rows);
+                        written = true;
+                    }
                     Err(error) => fail(writer, single.into(), &error),
                 }
             }
+            written
         }
-        Err(error) => fail(writer, batch, &error),
+        Err(error) => {
+            fail(writer, batch, &error);
+            false
+        }
     }
 }
 
@@ -130,20 +192,27 @@ async fn execute(
     let mut submissions = Vec::with_capacity(size);
     let mut ratings = Vec::with_capacity(size);
     let mut points = Vec::with_capacity(size);
+    let mut first_points = Vec::with_capacity(size);
     for Job { ballot, .. } in batch {
         voters.push(ballot.voter.0);
         submissions.push(ballot.submission.0);
         ratings.push(i16::from(ballot.rating.get()));
         points.push(ballot.pick_point);
+        first_points.push(point_of(ballot.voter));
     }
     let started = Instant::now();
-    let rows = sqlx::query_as::<_, RecordedVote>(BATCH_SQL.as_str())
+    let timeout = writer.timeout;
+    let statement = sqlx::query_as::<_, RecordedVote>(BATCH_SQL.as_str())
         .bind(voters)
         .bind(submissions)
         .bind(ratings)
         .bind(points)
-        .fetch_all(writer.get().await?)
-        .await?;
+        .bind(first_points)
+        .fetch_all(writer.get().await?);
+    // On this side's timeout the outcome is unknown: nobody is told the vote counted, and a
+    // retry of one that did commit is answered "already rated".
+    let rows =
+        tokio::time::timeout(timeout, statement).await.map_err(|_| sqlx::Error::PoolTimedOut)??;
     let elapsed = started.elapsed();
     if elapsed > super::SLOW {
         tracing::warn!(size, ?elapsed, "slow vote batch");

@@ -14,13 +14,17 @@
 
 mod batch;
 
-use super::voter::VoterId;
+use super::{in_flight::InFlight, voter::VoterId};
 use crate::model::{Rating, SubmissionId};
 pub use batch::RecordedVote;
 use batch::{WriterConnection, write_batch};
 use sqlx::PgPool;
 use std::{
     collections::{HashMap, HashSet, VecDeque},
+    sync::{
+        Arc,
+        atomic::{AtomicU32, Ordering},
+    },
     time::{Duration, Instant},
 };
 use tokio::{
@@ -45,6 +49,9 @@ pub enum BallotOutcome {
     /// Not written: the ballot's picture is not the one in front of the voter (a replay, a
     /// double submit, or a stale page).
     Refused,
+    /// Not queued: the voter already has a ballot waiting to be written, whose outcome decides
+    /// this one's (a double click, or one ticket replayed many times at once).
+    VoterBusy,
 }
 
 #[derive(Debug, Clone, Copy, thiserror::Error)]
@@ -68,6 +75,19 @@ const SLOW: Duration = Duration::from_millis(100);
 #[derive(Clone, Debug)]
 pub struct VoteWriter {
     queue: mpsc::Sender<Job>,
+    /// Voters with a ballot queued or being written. A voter's ballots go one per batch, so
+    /// without this, one ticket replayed thousands of times at once would fill the queue and
+    /// every other voter would wait behind it. Holds at most one entry per request in flight.
+    queued_voters: Arc<InFlight<VoterId>>,
+    health: Arc<Health>,
+}
+
+/// How the last batches went, for the health check. A proxy stops sending votes to an instance
+/// whose writer fails, and sends them again once a batch commits.
+#[derive(Debug, Default)]
+struct Health {
+    /// Batches that failed since the last one that committed.
+    failing_since_success: AtomicU32,
 }
 
 /// The dispatcher task, to be stopped once no more votes can arrive.
@@ -88,17 +108,35 @@ impl VoteWriterTask {
 }
 
 impl VoteWriter {
-    /// Starts the writer: up to `connections` batches at once, each of at most `max_batch`.
-    pub fn spawn(pool: PgPool, connections: usize, max_batch: usize) -> (Self, VoteWriterTask) {
-        let limits = Limits { connections: connections.max(1), max_batch: max_batch.max(1) };
+    /// Starts the writer: up to `connections` batches at once, each of at most `max_batch`,
+    /// each step bounded by `timeout` on this side as well as by the database's own timeouts.
+    pub fn spawn(
+        pool: PgPool,
+        connections: usize,
+        max_batch: usize,
+        timeout: Duration,
+    ) -> (Self, VoteWriterTask) {
+        let limits =
+            Limits { connections: connections.max(1), max_batch: max_batch.max(1), timeout };
         let (queue, jobs) = mpsc::channel(limits.max_batch * limits.connections * 4);
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(dispatch(pool, jobs, limits, stopped));
-        (Self { queue }, VoteWriterTask { stop, task })
+        let health = Arc::new(Health::default());
+        let task = tokio::spawn(dispatch(pool, jobs, limits, stopped, health.clone()));
+        let queued_voters = Arc::new(InFlight::new(1));
+        (Self { queue, queued_voters, health }, VoteWriterTask { stop, task })
     }
 
-    /// Writes `ballot` and returns once it is committed (or refused).
+    /// False while the latest batches failed and none has committed since.
+    pub fn is_healthy(&self) -> bool {
+        self.health.failing_since_success.load(Ordering::Relaxed) == 0
+    }
+
+    /// Writes `ballot` and returns once it is committed (or refused). A voter who already has
+    /// a ballot in the queue is answered [`BallotOutcome::VoterBusy`] at once.
     pub async fn submit(&self, ballot: Ballot) -> Result<BallotOutcome, WriteError> {
+        let Some(_queued) = self.queued_voters.enter(ballot.voter) else {
+            return Ok(BallotOutcome::VoterBusy);
+        };
         let (reply, outcome) = oneshot::channel();
         let job = Job { ballot, queued_at: Instant::now(), reply };
         self.queue.send(job).await.map_err(|_| WriteError::Stopped)?;
@@ -110,6 +148,7 @@ impl VoteWriter {
 struct Limits {
     connections: usize,
     max_batch: usize,
+    timeout: Duration,
 }
 
 /// The voters and pictures of the batches being written.
@@ -159,10 +198,12 @@ async fn dispatch(
     mut jobs: mpsc::Receiver<Job>,
     limits: Limits,
     mut stop: watch::Receiver<bool>,
+    health: Arc<Health>,
 ) {
+    let new_connection = || WriterConnection::new(&pool, limits.timeout);
     let mut idle: Vec<WriterConnection> =
-        (0..limits.connections).map(|_| WriterConnection::new(&pool)).collect();
-    let mut running: JoinSet<WriterConnection> = JoinSet::new();
+        (0..limits.connections).map(|_| new_connection()).collect();
+    let mut running: JoinSet<(WriterConnection, bool)> = JoinSet::new();
     let mut running_ballots: HashMap<task::Id, Vec<Ballot>> = HashMap::new();
     let mut claims = Claims::default();
     let mut pending: VecDeque<Job> = VecDeque::new();
@@ -184,8 +225,8 @@ async fn dispatch(
                 tracing::warn!(?waited, size = batch.len(), "ballots waited long for a writer");
             }
             let handle = running.spawn(async move {
-                write_batch(&mut connection, batch).await;
-                connection
+                let committed = write_batch(&mut connection, batch).await;
+                (connection, committed)
             });
             running_ballots.insert(handle.id(), ballots);
         }
@@ -204,14 +245,19 @@ async fn dispatch(
                 None => open = false,
             },
             Some(finished) = running.join_next_with_id() => {
-                let (id, connection) = match finished {
-                    Ok((id, connection)) => (id, connection),
+                let (id, connection, committed) = match finished {
+                    Ok((id, (connection, committed))) => (id, connection, committed),
                     Err(error) => {
                         // Its ballots' senders saw their replies dropped: "try again".
                         tracing::error!(%error, "a vote batch task failed");
-                        (error.id(), WriterConnection::new(&pool))
+                        (error.id(), new_connection(), false)
                     }
                 };
+                if committed {
+                    health.failing_since_success.store(0, Ordering::Relaxed);
+                } else {
+                    health.failing_since_success.fetch_add(1, Ordering::Relaxed);
+                }
                 if let Some(ballots) = running_ballots.remove(&id) {
                     claims.release(&ballots);
                 }

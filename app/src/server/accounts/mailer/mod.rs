@@ -13,6 +13,7 @@ use std::{
     },
     time::{SystemTime, UNIX_EPOCH},
 };
+use tokio::io::AsyncWriteExt as _;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -71,7 +72,14 @@ async fn write_to_outbox(dir: &Path, message: &Message) -> std::io::Result<()> {
         "To: {}\r\nSubject: {}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
         message.to, message.subject, message.body
     );
-    tokio::fs::write(&path, text).await?;
-    tracing::info!(path = %path.display(), link = message.link.as_deref().unwrap_or(""), subject = %message.subject, "email written to the outbox");
+    // Emails carry sign-in and reset links: readable by this user only.
+    let mut file =
+        tokio::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).await?;
+    file.write_all(text.as_bytes()).await?;
+    file.flush().await?;
+    tracing::info!(path = %path.display(), subject = %message.subject, "email written to the outbox");
+    // The link lets whoever reads it into an account: only at debug level, which production
+    // logging does not keep, for a developer following links from the terminal.
+    tracing::debug!(link = message.link.as_deref().unwrap_or(""), "the email's link");
     Ok(())
 }
