@@ -2,9 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod embedded;
 mod helpers;
 mod housekeeping;
 mod pages;
+mod server_limits;
 mod tickets;
 mod uploads;
 mod vote_loop;

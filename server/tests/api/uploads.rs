@@ -172,3 +172,81 @@ async fn deleting_the_account_deletes_its_files() {
     post(&app, &mut member, "/api/settings/delete", &[("password", PASSWORD)]).await;
     assert_eq!(files().await.unwrap(), 0);
 }
+
+/// Gives the only account `count` uploads made earlier today.
+async fn uploaded_earlier(app: &TestApp, count: i32) {
+    sqlx::query(
+        "INSERT INTO submissions (title, image_key, backdrop_rgb, subject_rgb, submitted_by, pick_key)
+         SELECT 'old ' || n, md5(n::text), 0, 0, (SELECT voter_id FROM users), n
+           FROM generate_series(1, $1) AS n",
+    )
+    .bind(count)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn uploads_finishing_together_land_only_within_the_allowance() {
+    let (app, outbox) = spawn(0).await;
+    let member = member(&app, &outbox, "racer").await;
+    uploaded_earlier(&app, 19).await;
+    // Both are in flight at once (the most an account may have), and both were told yes before
+    // their files were read; one is the twentieth.
+    let photo = png(700, 700);
+    let (a, b) = tokio::join!(
+        upload(&app, &member, multipart(Some("Twentieth"), Some(&photo))),
+        upload(&app, &member, multipart(Some("Twenty-first"), Some(&photo))),
+    );
+    let mut outcomes = [a, b];
+    outcomes.sort();
+    assert_eq!(outcomes, ["/upload?problem=upload_limit", "/upload?uploaded"]);
+    assert_eq!(uploaded_count(&app).await, 20);
+
+    // A burst of 25 once the allowance is used up stores nothing more.
+    let burst = (0..25).map(|n| {
+        let body = multipart(Some(&format!("Burst {n}")), Some(&photo));
+        upload(&app, &member, body)
+    });
+    let outcomes = futures_util::future::join_all(burst).await;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.contains("problem=upload_limit") || o.contains("problem=upload_busy")),
+        "{outcomes:?}"
+    );
+    assert_eq!(uploaded_count(&app).await, 20);
+}
+
+/// Starts an upload that sends its headers and the start of its body, then holds the
+/// connection open, as a slow phone does.
+async fn upload_held_open(app: &TestApp, visitor: &Visitor) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /upload HTTP/1.1\r\nHost: {address}\r\nCookie: {}\r\n\
+         Content-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: 5000000\r\n\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"slow.png\"\r\n\r\n",
+        visitor.cookie_header().unwrap()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&png(400, 400)[..1000]).await.unwrap();
+    stream
+}
+
+#[tokio::test]
+async fn an_account_has_at_most_two_uploads_in_flight() {
+    let (app, outbox) = spawn(0).await;
+    let member = member(&app, &outbox, "hoarder").await;
+    let first = upload_held_open(&app, &member).await;
+    let second = upload_held_open(&app, &member).await;
+    // Both are being read by now.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let third = multipart(Some("Third at once"), Some(&png(300, 300)));
+    assert_eq!(upload(&app, &member, third).await, "/upload?problem=upload_busy");
+    drop((first, second));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let later = multipart(Some("Once the others stopped"), Some(&png(300, 300)));
+    assert_eq!(upload(&app, &member, later).await, "/upload?uploaded");
+}

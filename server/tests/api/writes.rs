@@ -128,3 +128,46 @@ async fn bulk_seeding_continues_the_numbering_deterministically() {
         .unwrap();
     assert_eq!(title, server::art::title_for(4));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_ticket_replayed_a_thousand_times_at_once_counts_once_and_delays_nobody() {
+    let app = std::sync::Arc::new(spawn_app(10).await);
+    let mut flooder = Visitor::new();
+    let page = flooder.open(&app, "/").await;
+    let ticket = page.ticket.unwrap();
+    let mut bystander = Visitor::new();
+    let bystander_ticket = bystander.open(&app, "/").await.ticket.unwrap();
+
+    let flood: Vec<_> = (0..1000)
+        .map(|_| {
+            let (app, mut flooder, ticket) = (app.clone(), flooder.clone(), ticket.clone());
+            tokio::spawn(async move { flooder.vote(&app, &ticket, "10").await.status() })
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let (status, body) = json(bystander.vote(&app, &bystander_ticket, "4").await).await;
+    let bystander_took = started.elapsed();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut statuses = Vec::new();
+    for request in flood {
+        statuses.push(request.await.unwrap());
+    }
+    let flood_took = started.elapsed();
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1);
+    assert!(
+        statuses.iter().all(|s| matches!(*s, StatusCode::OK | StatusCode::CONFLICT)),
+        "{statuses:?}"
+    );
+    assert_eq!(app.vote_count().await, 2, "the flooder's one vote and the bystander's");
+    let tallied: i64 = sqlx::query_scalar("SELECT sum(vote_count)::int8 FROM tallies")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(tallied, 2);
+    // Refused at once rather than queued, the flood does not stand between the bystander and
+    // the writer (a loose bound: this is not a speed test).
+    assert!(
+        bystander_took < std::time::Duration::from_secs(2),
+        "bystander {bystander_took:?}, flood {flood_took:?}"
+    );
+}

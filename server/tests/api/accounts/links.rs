@@ -80,3 +80,49 @@ async fn the_confirmation_link_can_be_sent_again_a_few_times() {
     let response = post(&app, &mut visitor, "/api/settings/resend-confirmation", &resend).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_reset_confirms_only_the_address_it_was_sent_to() {
+    let (app, outbox) = spawn(1).await;
+    let mut owner = Visitor::new();
+    sign_up(&app, &mut owner, "switcher", "first@example.com").await;
+    log_in(&app, &mut owner, "switcher", PASSWORD).await;
+    post(&app, &mut Visitor::new(), "/api/forgot-password", &[("email", "first@example.com")])
+        .await;
+    let reset_link = link_in(&mails_to(&outbox, "first@example.com", 2).await[1]);
+    assert!(reset_link.contains("/reset-password?token="), "{reset_link}");
+
+    // The address changes to one nobody has confirmed; the reset link sent before stops working.
+    let changed = post(
+        &app,
+        &mut owner,
+        "/api/settings/email",
+        &[("email", "second@example.com"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let (status, _) =
+        json(reset(&app, &token_in(&reset_link), "a-fresh-derpy-password").await).await;
+    assert_eq!(status, StatusCode::GONE);
+    let verified: bool = sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM users")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!verified, "second@example.com was never confirmed");
+
+    // A reset sent to the current address does confirm it.
+    post(&app, &mut Visitor::new(), "/api/forgot-password", &[("email", "second@example.com")])
+        .await;
+    let mails = mails_to(&outbox, "second@example.com", 2).await;
+    let link =
+        mails.iter().map(|mail| link_in(mail)).find(|l| l.contains("/reset-password")).unwrap();
+    assert_eq!(
+        reset(&app, &token_in(&link), "a-fresh-derpy-password").await.status(),
+        StatusCode::OK
+    );
+    let verified: bool = sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM users")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(verified);
+}

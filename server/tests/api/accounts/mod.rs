@@ -6,6 +6,7 @@ use std::{path::PathBuf, time::Duration};
 
 mod cycle;
 mod links;
+mod merges;
 mod rules;
 mod smtp;
 

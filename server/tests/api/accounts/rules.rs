@@ -116,3 +116,24 @@ async fn repeated_failures_are_throttled() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_hundred_guesses_at_once_get_no_more_tries_than_one_at_a_time() {
+    let (app, _outbox) = spawn(1).await;
+    sign_up(&app, &mut Visitor::new(), "besieged", "besieged@example.com").await;
+    let guesses = (0..100).map(|n| {
+        let app = &app;
+        async move {
+            let password = format!("guess-number-{n}");
+            log_in(app, &mut Visitor::new(), "besieged", &password).await.status()
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let tried = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(tried, 5, "the allowance per account and address: {statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| matches!(*s, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS))
+    );
+}
