@@ -43,7 +43,14 @@ export default defineConfig({
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { LEPTOS_SITE_ROOT: "target/site", RUST_LOG: "warn", RMD_ACCOUNTS__OUTBOX_DIR: outbox },
+    env: {
+      LEPTOS_SITE_ROOT: "target/site",
+      RUST_LOG: "warn",
+      RMD_ACCOUNTS__OUTBOX_DIR: outbox,
+      // Every test signs up from this machine's address: the per-client limits are for the public.
+      RMD_ACCOUNTS__SIGN_UPS_PER_CLIENT_PER_HOUR: "1000",
+      RMD_ACCOUNTS__RESETS_PER_CLIENT_PER_HOUR: "1000",
+    },
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -39,6 +39,10 @@ pub struct ServerSettings {
     /// A client must send a request's headers within this many seconds, or is disconnected
     /// (slow clients holding connections open).
     pub header_read_timeout_secs: u64,
+    /// Reverse proxies in front of the site (addresses or CIDR blocks, such as `10.0.0.0/8`).
+    /// Only for connections from these is the client taken from `X-Forwarded-For` or
+    /// `Forwarded`; anybody else's such headers are ignored.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -92,6 +96,12 @@ pub struct AccountSettings {
     /// The sender of every email, such as `RateMyDerp <no-reply@ratemyderp.example>`; needed
     /// with `smtp_url`.
     pub mail_from: Option<String>,
+    /// Emails of any kind to one address per hour (resets, sign-ups).
+    pub emails_per_recipient_per_hour: i32,
+    /// Password resets one client (address, or IPv6 /64) may ask for per hour.
+    pub resets_per_client_per_hour: i32,
+    /// Sign-ups from one client per hour (each costs a password hash and an email).
+    pub sign_ups_per_client_per_hour: i32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -111,6 +121,7 @@ impl Default for Settings {
                 request_timeout_secs: 15,
                 max_connections: 4096,
                 header_read_timeout_secs: 10,
+                trusted_proxies: Vec::new(),
             },
             database: DatabaseSettings {
                 url: None,
@@ -130,6 +141,9 @@ impl Default for Settings {
                 outbox_dir: None,
                 smtp_url: None,
                 mail_from: None,
+                emails_per_recipient_per_hour: 3,
+                resets_per_client_per_hour: 10,
+                sign_ups_per_client_per_hour: 10,
             },
             site: SiteSettings { root: PathBuf::from("target/site") },
             secret_key: None,
@@ -233,6 +247,22 @@ impl Settings {
                 "accounts.mail_from (such as \"RateMyDerp <no-reply@ratemyderp.example>\") is needed with accounts.smtp_url".into(),
             ));
         }
+        self.trusted_proxies()?;
+        let accounts = &self.accounts;
+        if [
+            accounts.emails_per_recipient_per_hour,
+            accounts.resets_per_client_per_hour,
+            accounts.sign_ups_per_client_per_hour,
+        ]
+        .iter()
+        .any(|limit| *limit < 1)
+        {
+            return Err(ConfigError::Rule(
+                "accounts.emails_per_recipient_per_hour, resets_per_client_per_hour and \
+                 sign_ups_per_client_per_hour must be at least 1"
+                    .into(),
+            ));
+        }
         if self.database.max_connections < 2 {
             return Err(ConfigError::Rule("database.max_connections must be at least 2".into()));
         }
@@ -249,6 +279,26 @@ impl Settings {
 
     pub fn outbox_dir(&self) -> PathBuf {
         self.accounts.outbox_dir.clone().unwrap_or_else(|| self.database.data_dir.join("outbox"))
+    }
+
+    /// `server.trusted_proxies`, read: each an address (one host) or a CIDR block.
+    pub fn trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        self.server
+            .trusted_proxies
+            .iter()
+            .map(|entry| {
+                let entry = entry.trim();
+                entry
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| entry.parse::<IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        ConfigError::Rule(format!(
+                            "server.trusted_proxies: {entry:?} is not an address or a CIDR block \
+                             (such as 10.0.0.1 or 10.0.0.0/8)"
+                        ))
+                    })
+            })
+            .collect()
     }
 
     /// How long the vote writer waits on the database for one step, on its own side: a little

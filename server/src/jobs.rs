@@ -13,7 +13,7 @@ const BATCH: i64 = 10_000;
 pub struct Purged {
     pub sessions: u64,
     pub links: u64,
-    pub login_failures: u64,
+    pub rate_counts: u64,
     pub idle_voters: u64,
 }
 
@@ -32,10 +32,10 @@ const PURGES: [(&str, &str); 4] = [
              WHERE expires_at < now() - interval '1 day' LIMIT $1)",
     ),
     (
-        "login failures",
+        "rate counts",
         // Well past the longest throttling window.
-        "DELETE FROM login_failures WHERE key IN
-           (SELECT key FROM login_failures WHERE window_start < now() - interval '1 day' LIMIT $1)",
+        "DELETE FROM rate_counts WHERE key IN
+           (SELECT key FROM rate_counts WHERE window_start < now() - interval '1 day' LIMIT $1)",
     ),
     (
         "idle voters",
@@ -71,8 +71,8 @@ pub async fn purge_expired(pool: &PgPool) -> Result<Purged, sqlx::Error> {
             }
         }
     }
-    let [sessions, links, login_failures, idle_voters] = counts;
-    Ok(Purged { sessions, links, login_failures, idle_voters })
+    let [sessions, links, rate_counts, idle_voters] = counts;
+    Ok(Purged { sessions, links, rate_counts, idle_voters })
 }
 
 /// Purges every `every`, first one `every` after starting (start-up has enough to do), until

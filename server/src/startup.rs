@@ -4,7 +4,7 @@ use crate::{
     config::Settings,
     database::{Database, DatabaseError, Location},
     jobs,
-    routes::{self, RouterSettings},
+    routes::{self, RouterSettings, client_address::TrustedProxies},
     secret_key::{self, SecretKeyError},
     seed,
     serve::{self, ConnectionLimits},
@@ -13,6 +13,7 @@ use app::server::{
     AppState, Shared,
     accounts::{
         AccountPolicy,
+        email_limits::EmailLimits,
         mailer::{Mailer, SmtpMailer, SmtpSetupError},
         password::PasswordHasherPool,
     },
@@ -47,6 +48,8 @@ pub enum StartupError {
     Passwords(#[source] app::server::accounts::password::PasswordError),
     #[error("could not set up sending email")]
     Mail(#[source] SmtpSetupError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     #[error("could not listen on {addr}")]
     Listen { addr: SocketAddr, source: io::Error },
 }
@@ -120,7 +123,15 @@ impl Application {
             ticket_max_age: settings.ticket_max_age(),
             passwords,
             mailer: Arc::new(mailer),
-            accounts: AccountPolicy { public_url, session_lifetime: settings.session_lifetime() },
+            accounts: AccountPolicy {
+                public_url,
+                session_lifetime: settings.session_lifetime(),
+                email_limits: EmailLimits {
+                    per_recipient: settings.accounts.emails_per_recipient_per_hour,
+                    resets_per_client: settings.accounts.resets_per_client_per_hour,
+                    sign_ups_per_client: settings.accounts.sign_ups_per_client_per_hour,
+                },
+            },
             image_work: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
@@ -130,6 +141,9 @@ impl Application {
             state,
             &RouterSettings {
                 request_timeout: Duration::from_secs(settings.server.request_timeout_secs),
+                trusted_proxies: TrustedProxies(Arc::new(
+                    settings.trusted_proxies().map_err(StartupError::Config)?,
+                )),
                 https: settings.serves_https(),
                 public_url: settings.server.public_url.clone(),
             },

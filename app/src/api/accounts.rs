@@ -19,10 +19,10 @@ pub async fn who_is_signed_in() -> Result<Option<SignedIn>, AppError> {
 
 #[server(endpoint = "sign-up")]
 pub async fn sign_up(username: String, email: String, password: String) -> Result<(), AppError> {
-    use crate::server::{accounts::register, finish, state};
+    use crate::server::{accounts::register, client_address, finish, state};
     let result = async {
         let form = register::Registration::parse(&username, &email, &password)?;
-        register::register(&state()?, form).await?;
+        register::register(&state()?, form, client_address()).await?;
         Ok(())
     };
     finish(result.await, "/signup/check-your-inbox", "/signup")
@@ -92,12 +92,12 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         account::Email,
         server::{
             accounts::{AccountError, recovery},
-            finish, state,
+            client_address, finish, state,
         },
     };
     let result = async {
         let email = Email::parse(&email).map_err(AccountError::from)?;
-        recovery::request_reset(&state()?, email);
+        recovery::request_reset(&state()?, email, client_address()).await?;
         Ok(())
     };
     finish(result.await, "/forgot-password?sent", "/forgot-password")

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod blocking;
 pub mod in_flight;
 pub mod picks;
+pub mod rate_limits;
 pub mod signing;
 pub mod ticket;
 pub mod uploads;
@@ -28,7 +29,7 @@ use sqlx::PgPool;
 use std::{
     error::Error,
     fmt,
-    net::{IpAddr, Ipv4Addr, SocketAddr},
+    net::{IpAddr, Ipv4Addr},
     sync::Arc,
     time::Duration,
 };
@@ -148,16 +149,36 @@ pub fn signed_in_user() -> Option<SignedInUser> {
         .flatten()
 }
 
-/// The address the current request came from (the peer of the TCP connection).
+/// The address a request comes from: the TCP peer, or, behind a trusted reverse proxy, the
+/// client the proxy names. Put in the request's extensions by the server's middleware.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+impl ClientAddress {
+    /// The address as a key for limits: IPv6 clients usually hold a whole /64, so that is
+    /// what counts as one address; IPv4-mapped addresses count as IPv4.
+    pub fn key(self) -> String {
+        match self.0 {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                }
+            },
+        }
+    }
+}
+
+/// The address the current request came from (see [`ClientAddress`]).
 pub fn client_address() -> IpAddr {
-    with_context::<Parts, _>(|parts| {
-        parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
-    })
-    .flatten()
-    .unwrap_or_else(|| {
-        tracing::warn!("no peer address on the request; is the server using connect info?");
-        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-    })
+    with_context::<Parts, _>(|parts| parts.extensions.get::<ClientAddress>().map(|client| client.0))
+        .flatten()
+        .unwrap_or_else(|| {
+            tracing::warn!("no client address on the request; is the middleware in place?");
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        })
 }
 
 /// Adds a `Set-Cookie` header to the response being built.

@@ -1,5 +1,6 @@
 //! The HTTP surface: pages and server functions, pictures, static files, health.
 
+pub mod client_address;
 mod cross_site;
 mod media;
 mod upload;
@@ -39,6 +40,7 @@ const HEALTH_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub struct RouterSettings {
     pub request_timeout: Duration,
+    pub trusted_proxies: client_address::TrustedProxies,
     pub https: bool,
     /// The configured public address, which is the only origin allowed to post when set.
     pub public_url: Option<String>,
@@ -124,6 +126,10 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
+                .layer(from_fn_with_state(
+                    settings.trusted_proxies.clone(),
+                    client_address::resolve_client_address,
+                ))
                 // Small answers (a vote's JSON) are not worth compressing; pages are.
                 .layer(
                     CompressionLayer::new()

@@ -33,7 +33,7 @@ async fn expired_rows_go_and_live_ones_stay() {
         "UPDATE sessions SET expires_at = now() - interval '1 second'
           WHERE user_id = (SELECT id FROM users WHERE username = 'lapsed')",
         "UPDATE account_tokens SET expires_at = now() - interval '2 days'",
-        "INSERT INTO login_failures (key, failures, window_start)
+        "INSERT INTO rate_counts (key, count, window_start)
          VALUES ('old', 3, now() - interval '2 days'), ('fresh', 1, now())",
         "UPDATE voters SET created_at = now() - interval '3 days', revealed_at = now() - interval '3 days'",
     ] {
@@ -43,7 +43,7 @@ async fn expired_rows_go_and_live_ones_stay() {
     let purged = purge_expired(&app.pool).await.unwrap();
     assert_eq!(
         purged,
-        Purged { sessions: 1, links: 2, login_failures: 1, idle_voters: 3 },
+        Purged { sessions: 1, links: 2, rate_counts: 1, idle_voters: 3 },
         "one lapsed session, both confirmation links, one old failure, the looker's old row and \
          the rows left for the members' anonymous voters when they logged in"
     );

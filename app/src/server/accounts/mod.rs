@@ -1,5 +1,6 @@
 //! Accounts: registration, login and sessions, emailed links, settings, profiles.
 
+pub mod email_limits;
 pub mod links;
 pub mod login;
 pub mod mailer;
@@ -44,6 +45,8 @@ pub enum AccountError {
     WrongCurrentPassword,
     #[error("too many failed logins; blocked for {0} more minutes")]
     Throttled(i64),
+    #[error("too many emails asked for; blocked for {0} more minutes")]
+    TooManyEmails(i64),
     #[error("the link is unknown, used or expired")]
     BadLink,
     #[error("not signed in")]
@@ -72,6 +75,14 @@ impl From<AccountError> for AppError {
                 ErrorCode::TooManyAttempts,
                 format!(
                     "Too many failed attempts. Try again in {} minute{}, or reset your password.",
+                    minutes.max(1),
+                    if minutes > 1 { "s" } else { "" }
+                ),
+            ),
+            AccountError::TooManyEmails(minutes) => AppError::with_message(
+                ErrorCode::TooManyAttempts,
+                format!(
+                    "We've sent as many emails as we can for now. Try again in {} minute{}.",
                     minutes.max(1),
                     if minutes > 1 { "s" } else { "" }
                 ),
@@ -105,6 +116,7 @@ pub struct AccountPolicy {
     /// slash. Emailed links are built from it, never from a request's Host header.
     pub public_url: String,
     pub session_lifetime: std::time::Duration,
+    pub email_limits: email_limits::EmailLimits,
 }
 
 impl AccountPolicy {

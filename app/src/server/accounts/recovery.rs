@@ -8,6 +8,7 @@ use super::{
     sessions,
 };
 use crate::{account::Email, server::AppState};
+use std::net::IpAddr;
 
 /// Confirms the address a confirmation link was sent to (if it is still the account's).
 pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AccountError> {
@@ -34,14 +35,21 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AccountEr
 }
 
 /// Emails a reset link when the address has an account. The caller answers at once and the
-/// same way in both cases: the work happens in the background.
-pub fn request_reset(state: &AppState, email: Email) {
+/// same way in both cases: the work happens in the background, after counting the request
+/// against the client's and the inbox's limits (which does not depend on the account either).
+pub async fn request_reset(
+    state: &AppState,
+    email: Email,
+    client: IpAddr,
+) -> Result<(), AccountError> {
+    state.accounts.email_limits.count_reset(&state.pool, client, &email).await?;
     let state = state.clone();
     tokio::spawn(async move {
         if let Err(error) = send_reset_link(&state, &email).await {
             tracing::error!(error = %crate::server::ErrorChain(&error), "could not send a reset link");
         }
     });
+    Ok(())
 }
 
 async fn send_reset_link(state: &AppState, email: &Email) -> Result<(), AccountError> {

@@ -12,6 +12,7 @@ use crate::{
     account::{Email, Username},
     server::{AppState, voter::VoterId},
 };
+use std::net::IpAddr;
 
 pub struct Registration {
     pub username: Username,
@@ -31,7 +32,12 @@ impl Registration {
 
 /// Creates the account and emails a confirmation link, or, when the address already has an
 /// account, emails its owner about it instead.
-pub async fn register(state: &AppState, form: Registration) -> Result<(), AccountError> {
+pub async fn register(
+    state: &AppState,
+    form: Registration,
+    client: IpAddr,
+) -> Result<(), AccountError> {
+    state.accounts.email_limits.count_sign_up(&state.pool, client, &form.email).await?;
     // Hashed either way, so that both cases take the same time.
     let hash = state.passwords.hash(&form.password).await?;
     let mut tx = state.pool.begin().await?;

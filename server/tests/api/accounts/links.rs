@@ -126,3 +126,73 @@ async fn a_reset_confirms_only_the_address_it_was_sent_to() {
         .unwrap();
     assert!(verified);
 }
+
+async fn forgot(app: &TestApp, email: &str) -> StatusCode {
+    post(app, &mut Visitor::new(), "/api/forgot-password", &[("email", email)]).await.status()
+}
+
+#[tokio::test]
+async fn emails_on_demand_are_limited_per_inbox_and_per_client_alike_for_everyone() {
+    let (app, outbox) = spawn(1).await;
+    sign_up(&app, &mut Visitor::new(), "target", "target@example.com").await;
+    // The sign-up's confirmation was the inbox's first email this hour; two resets may follow.
+    let mut existing = Vec::new();
+    let mut missing = Vec::new();
+    for _ in 0..3 {
+        existing.push(forgot(&app, "target@example.com").await);
+        missing.push(forgot(&app, "nobody-here@example.com").await);
+    }
+    assert_eq!(existing, [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]);
+    assert_eq!(
+        [missing[0], missing[1], missing[2]],
+        [StatusCode::OK, StatusCode::OK, StatusCode::OK],
+        "an inbox without an account counts the same way: three to it, no more"
+    );
+    assert_eq!(forgot(&app, "nobody-here@example.com").await, StatusCode::TOO_MANY_REQUESTS);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(mails_to(&outbox, "target@example.com", 3).await.len(), 3);
+
+    // One client asking for resets to many inboxes runs out too (7 asked above, 3 more allowed).
+    let spread: Vec<StatusCode> = {
+        let mut statuses = Vec::new();
+        for n in 0..4 {
+            statuses.push(forgot(&app, &format!("victim{n}@example.com")).await);
+        }
+        statuses
+    };
+    assert_eq!(
+        spread,
+        [StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]
+    );
+    let (status, body) = json(
+        post(&app, &mut Visitor::new(), "/api/forgot-password", &[("email", "x@example.com")])
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body["message"].as_str().unwrap().contains("as many emails as we can"), "{body}");
+}
+
+#[tokio::test]
+async fn sign_ups_from_one_client_are_limited_before_any_hashing() {
+    let (app, _outbox) = spawn(1).await;
+    for n in 0..10 {
+        let response = sign_up(
+            &app,
+            &mut Visitor::new(),
+            &format!("many{n}"),
+            &format!("many{n}@example.com"),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let (status, body) =
+        json(sign_up(&app, &mut Visitor::new(), "many10", "many10@example.com").await).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
+    );
+    let accounts: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(accounts, 10);
+}

@@ -137,3 +137,53 @@ async fn a_hundred_guesses_at_once_get_no_more_tries_than_one_at_a_time() {
             .all(|s| matches!(*s, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS))
     );
 }
+
+/// A login attempt relayed by a proxy on this machine for `client`.
+async fn log_in_as(app: &TestApp, client: &str, password: &str) -> StatusCode {
+    app.http
+        .post(format!("{}/api/log-in", app.address))
+        .header(header::ACCEPT, "application/json")
+        .header("x-forwarded-for", client)
+        .form(&[("identifier", "proxied"), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own() {
+    let outbox = std::env::temp_dir().join(format!("rmd-outbox-{}", rand_suffix()));
+    let app = crate::helpers::spawn_app_with(1, move |settings| {
+        settings.accounts.outbox_dir = Some(outbox);
+        settings.server.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    sign_up(&app, &mut Visitor::new(), "proxied", "proxied@example.com").await;
+    for _ in 0..5 {
+        assert_eq!(
+            log_in_as(&app, "203.0.113.7", "wrong-password").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(log_in_as(&app, "203.0.113.7", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    // Everybody else reaches the site through the same proxy and is not blocked.
+    assert_eq!(log_in_as(&app, "198.51.100.20", PASSWORD).await, StatusCode::OK);
+    // IPv6 clients count per /64: another address in the same /64 is the same client.
+    for n in 0..5 {
+        let client = format!("2001:db8:1:2::{n}");
+        assert_eq!(log_in_as(&app, &client, "wrong-password").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(log_in_as(&app, "2001:db8:1:2::99", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_forwarded_headers_change_nothing() {
+    let (app, _outbox) = spawn(1).await;
+    sign_up(&app, &mut Visitor::new(), "proxied", "proxied@example.com").await;
+    for n in 0..5 {
+        let spoofed = format!("192.0.2.{n}");
+        assert_eq!(log_in_as(&app, &spoofed, "wrong-password").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(log_in_as(&app, "192.0.2.200", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+}
