@@ -1,6 +1,6 @@
 //! Accounts as both sides see them: validated form fields and what pages show.
 
-use crate::model::Picture;
+use crate::tiles::PictureTile;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -148,17 +148,10 @@ pub struct Profile {
     /// `None` when the user hides it.
     pub ratings_cast: Option<i64>,
     pub submission_count: i64,
-    /// The newest submissions.
-    pub submissions: Vec<ProfileSubmission>,
+    /// The newest submissions, as the viewer may see them.
+    pub submissions: Vec<PictureTile>,
     /// Average rating over all votes their submissions received, if any.
     pub average_received: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProfileSubmission {
-    pub picture: Picture,
-    pub vote_count: i64,
-    pub average: Option<f64>,
 }
 
 /// The settings page's current values.

@@ -7,6 +7,7 @@ pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod tiles;
 pub mod upload;
 
 use leptos::form::ActionForm;

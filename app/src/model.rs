@@ -144,13 +144,15 @@ impl Picture {
         IMAGE_WIDTHS.iter().map(|w| format!("{} {w}w", self.src(*w))).collect::<Vec<_>>().join(", ")
     }
 
-    /// CSS for the placeholder: the subject's colour as a soft blob on the backdrop.
+    /// CSS for the placeholder painted while the image loads.
     pub fn placeholder_css(&self) -> String {
-        format!(
-            "background: radial-gradient(circle at 50% 58%, {} 0 32%, {} 56%)",
-            self.subject, self.backdrop
-        )
+        placeholder_css(self.backdrop, self.subject)
     }
+}
+
+/// CSS for a picture's placeholder: the subject's colour as a soft blob on the backdrop.
+pub fn placeholder_css(backdrop: Rgb, subject: Rgb) -> String {
+    format!("background: radial-gradient(circle at 50% 58%, {subject} 0 32%, {backdrop} 56%)")
 }
 
 /// The picture currently revealed to a voter, with the ticket that lets them rate it.
@@ -193,6 +195,8 @@ pub struct VoteView {
     pub current: Option<Reveal>,
     pub last: Option<Verdict>,
     pub votes_cast: i64,
+    /// The title of the picture the voter asked to rate, which comes after the current one.
+    pub next_up: Option<String>,
 }
 
 /// The answer to a vote: the crowd's tally on the picture just rated, and the next picture.
@@ -217,6 +221,8 @@ impl VoteView {
             current: outcome.next,
             last: rated.or_else(|| self.last.clone()),
             votes_cast: outcome.votes_cast,
+            // The asked-for picture is the one the vote revealed.
+            next_up: None,
         }
     }
 }
@@ -298,6 +304,7 @@ mod tests {
             current: Some(Reveal { picture: picture(1), ticket: "t1".into() }),
             last: None,
             votes_cast: 0,
+            next_up: None,
         };
         let tally = Tally { vote_count: 3, rating_sum: 20 };
         let next = Some(Reveal { picture: picture(2), ticket: "t2".into() });

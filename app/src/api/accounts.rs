@@ -119,9 +119,12 @@ fn urlencode(text: &str) -> String {
 
 #[server(endpoint = "profile")]
 pub async fn load_profile(username: String) -> Result<Profile, AppError> {
-    use crate::server::{accounts::profile, respond_with_status, state};
-    let result: Result<Profile, AppError> =
-        async { Ok(profile::load(&state()?.pool, &username).await?) }.await;
+    use crate::server::{accounts::profile, request_context, respond_with_status};
+    let result: Result<Profile, AppError> = async {
+        let (state, viewer) = request_context()?;
+        Ok(profile::load(&state.pool, &username, viewer.id).await?)
+    }
+    .await;
     // Also runs while the page renders: a missing profile makes the page a 404.
     if let Err(error) = &result {
         respond_with_status(error.code);

@@ -40,3 +40,36 @@ pub async fn cast_vote(ticket: String, rating: String) -> Result<VoteOutcome, Ap
     };
     answer(outcome.await, "/")
 }
+
+/// "Rate it to see it" on a locked tile: the picture becomes the voter's next one (at once when
+/// nothing is in front of them), and the browser goes to the vote page.
+#[server(endpoint = "rate-picture")]
+pub async fn rate_picture(id: i64) -> Result<(), AppError> {
+    use crate::{
+        error::ErrorCode,
+        model::SubmissionId,
+        server::{
+            ErrorChain, finish,
+            next_up::{self, NextUpError},
+            request_context,
+        },
+    };
+    let result = async {
+        let (state, voter) = request_context()?;
+        next_up::request(&state.pool, voter.id, SubmissionId(id)).await.map_err(|error| match error
+        {
+            NextUpError::NoSuchPicture => AppError::with_message(
+                ErrorCode::NotFound,
+                "That picture isn't in play any more. Here's another one to rate.",
+            ),
+            NextUpError::Database(error) => {
+                tracing::error!(error = %ErrorChain(&error), "could not queue a picture");
+                AppError::with_message(
+                    ErrorCode::Unavailable,
+                    "We couldn't do that just now. Please try again.",
+                )
+            }
+        })
+    };
+    finish(result.await, "/", "/")
+}

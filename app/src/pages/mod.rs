@@ -1,5 +1,6 @@
 pub mod account;
 pub mod not_found;
 pub mod profile;
+pub mod tiles;
 pub mod upload;
 pub mod vote;

@@ -1,6 +1,11 @@
 //! Public profiles at `/u/{username}`.
 
-use crate::{account::Profile, api::load_profile, error::ErrorCode, pages::not_found::NotFound};
+use crate::{
+    account::Profile,
+    api::load_profile,
+    error::ErrorCode,
+    pages::{not_found::NotFound, tiles::TileGrid},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -61,18 +66,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
             {if profile.submissions.is_empty() {
                 view! { <p>"No pictures yet."</p> }.into_any()
             } else {
-                view! {
-                    <ul class="submission-grid">
-                        {profile.submissions.into_iter().map(|s| view! {
-                            <li>
-                                <img src=s.picture.src(320) alt=s.picture.title.clone() width="320" height="320"
-                                    loading="lazy" style=s.picture.placeholder_css()/>
-                                <p>{s.picture.title.clone()}</p>
-                                <p class="score">{format!("{} · {} votes", score(s.average), s.vote_count)}</p>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
+                view! { <TileGrid tiles=profile.submissions label="Submissions"/> }.into_any()
             }}
         </article>
     }

@@ -3,12 +3,14 @@
 pub mod accounts;
 pub mod blocking;
 pub mod in_flight;
+pub mod next_up;
 pub mod picks;
 pub mod rate_limits;
 pub mod signing;
 pub mod ticket;
 pub mod uploads;
 pub mod views;
+pub mod visibility;
 pub mod vote;
 pub mod vote_writer;
 pub mod voter;

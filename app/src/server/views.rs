@@ -27,6 +27,7 @@ struct ViewRow {
     last_subject: Option<i32>,
     last_vote_count: Option<i64>,
     last_rating_sum: Option<i64>,
+    next_up_title: Option<String>,
 }
 
 /// A picture from its columns, when they are all there (outer joins leave them NULL).
@@ -85,21 +86,23 @@ impl ViewRow {
             }),
             _ => None,
         };
-        VoteView { current, last, votes_cast: self.votes_cast.into() }
+        VoteView { current, last, votes_cast: self.votes_cast.into(), next_up: self.next_up_title }
     }
 }
 
-/// The picture in front of the voter (`c`; a retired one no longer counts) and the last one
-/// they rated (`l`), with its tally (`t`).
+/// The picture in front of the voter (`c`; a retired one no longer counts), the last one they
+/// rated (`l`) with its tally (`t`), and the one they asked to rate next (`r`).
 const VIEW_SQL: &str = "\
     SELECT v.votes_cast, v.last_rating, \
            c.id AS current_id, c.title AS current_title, c.image_key AS current_image_key, \
            c.backdrop_rgb AS current_backdrop, c.subject_rgb AS current_subject, \
            l.id AS last_id, l.title AS last_title, l.image_key AS last_image_key, \
            l.backdrop_rgb AS last_backdrop, l.subject_rgb AS last_subject, \
-           t.vote_count AS last_vote_count, t.rating_sum AS last_rating_sum \
+           t.vote_count AS last_vote_count, t.rating_sum AS last_rating_sum, \
+           r.title AS next_up_title \
     FROM voters v \
     LEFT JOIN submissions c ON c.id = v.current_submission_id AND c.retired_at IS NULL \
+    LEFT JOIN submissions r ON r.id = v.requested_submission_id AND r.retired_at IS NULL \
     LEFT JOIN submissions l ON l.id = v.last_submission_id \
     LEFT JOIN tallies t ON t.submission_id = v.last_submission_id \
     WHERE v.id = $1";
@@ -156,7 +159,7 @@ async fn first_view(
         }
         None => None,
     };
-    Ok(VoteView { current, last: None, votes_cast: 0 })
+    Ok(VoteView { current, last: None, votes_cast: 0, next_up: None })
 }
 
 async fn fetch_picture(pool: &PgPool, id: SubmissionId) -> Result<Option<Picture>, sqlx::Error> {

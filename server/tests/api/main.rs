@@ -9,5 +9,6 @@ mod pages;
 mod server_limits;
 mod tickets;
 mod uploads;
+mod visibility;
 mod vote_loop;
 mod writes;

@@ -89,6 +89,17 @@ fn VoteLoop(initial: VoteView, posted_problem: Option<ErrorCode>) -> impl IntoVi
                         }
                     })
             }}
+            {move || {
+                state
+                    .with(|view| view.next_up.clone())
+                    .map(|title| {
+                        view! {
+                            <p class="notice next-up" role="status">
+                                {format!("Next up: “{title}”. Rate this one to get to it.")}
+                            </p>
+                        }
+                    })
+            }}
             {move || match current.get() {
                 Some(reveal) => {
                     view! {

@@ -69,7 +69,13 @@ pub async fn move_votes(
                                WHEN EXISTS (SELECT 1 FROM votes r WHERE r.voter_id = $2
                                               AND r.submission_id = voters.current_submission_id)
                                    THEN NULL
-                               ELSE current_submission_id END
+                               ELSE current_submission_id END,
+                           requested_submission_id = CASE
+                               WHEN id = $1 THEN NULL
+                               WHEN EXISTS (SELECT 1 FROM votes r WHERE r.voter_id = $2
+                                              AND r.submission_id = voters.requested_submission_id)
+                                   THEN NULL
+                               ELSE requested_submission_id END
          WHERE id IN ($1, $2)",
     )
     .bind(anonymous)

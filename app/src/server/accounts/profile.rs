@@ -2,8 +2,11 @@
 
 use super::AccountError;
 use crate::{
-    account::{Profile, ProfileSubmission},
-    server::views::picture,
+    account::Profile,
+    server::{
+        visibility::{TileRow, average, may_see},
+        voter::VoterId,
+    },
 };
 use sqlx::PgPool;
 
@@ -21,18 +24,8 @@ struct ProfileRow {
     voter_id: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct SubmissionRow {
-    id: i64,
-    title: String,
-    image_key: String,
-    backdrop_rgb: i32,
-    subject_rgb: i32,
-    vote_count: i64,
-    rating_sum: i64,
-}
-
-pub async fn load(pool: &PgPool, username: &str) -> Result<Profile, AccountError> {
+/// The profile of `username` as `viewer` sees it: pictures they may not see are locked tiles.
+pub async fn load(pool: &PgPool, username: &str, viewer: VoterId) -> Result<Profile, AccountError> {
     let row: ProfileRow = sqlx::query_as(
         "SELECT u.username, u.display_name, u.bio, to_char(u.created_at, 'YYYY-MM-DD') AS member_since,
                 v.votes_cast AS ratings_cast, u.hide_ratings_count, u.voter_id
@@ -43,14 +36,17 @@ pub async fn load(pool: &PgPool, username: &str) -> Result<Profile, AccountError
     .fetch_optional(pool)
     .await?
     .ok_or(AccountError::NoSuchProfile)?;
-    let rows: Vec<SubmissionRow> = sqlx::query_as(
-        "SELECT s.id, s.title, s.image_key, s.backdrop_rgb, s.subject_rgb, t.vote_count, t.rating_sum
+    let rows: Vec<TileRow> = sqlx::query_as(&format!(
+        "SELECT s.id, s.title, s.image_key, s.backdrop_rgb, s.subject_rgb, t.vote_count, t.rating_sum,
+                {} AS visible
          FROM submissions s JOIN tallies t ON t.submission_id = s.id
          WHERE s.submitted_by = $1 AND s.retired_at IS NULL
          ORDER BY s.created_at DESC, s.id DESC LIMIT $2",
-    )
+        may_see("$3", "s")
+    ))
     .bind(row.voter_id)
     .bind(PROFILE_PICTURES)
+    .bind(viewer)
     .fetch_all(pool)
     .await?;
     let (submission_count, received_votes, received_sum): (i64, i64, i64) = sqlx::query_as(
@@ -60,22 +56,7 @@ pub async fn load(pool: &PgPool, username: &str) -> Result<Profile, AccountError
     .bind(row.voter_id)
     .fetch_one(pool)
     .await?;
-    let submissions = rows
-        .into_iter()
-        .filter_map(|s| {
-            Some(ProfileSubmission {
-                picture: picture(
-                    Some(s.id),
-                    Some(s.title),
-                    Some(s.image_key),
-                    Some(s.backdrop_rgb),
-                    Some(s.subject_rgb),
-                )?,
-                vote_count: s.vote_count,
-                average: average(s.vote_count, s.rating_sum),
-            })
-        })
-        .collect();
+    let submissions = rows.into_iter().filter_map(TileRow::into_tile).collect();
     Ok(Profile {
         username: row.username,
         display_name: row.display_name,
@@ -86,9 +67,4 @@ pub async fn load(pool: &PgPool, username: &str) -> Result<Profile, AccountError
         submissions,
         average_received: average(received_votes, received_sum),
     })
-}
-
-#[allow(clippy::cast_precision_loss)] // vote counts stay far below 2^52
-fn average(count: i64, sum: i64) -> Option<f64> {
-    (count > 0).then(|| sum as f64 / count as f64)
 }

@@ -80,6 +80,8 @@ pub struct RecordedVote {
 /// vote to the picture's tally, inserts the vote, and returns the tally and the next picture.
 /// Other ballots change nothing.
 ///
+/// - A picture the voter asked to rate (a locked tile's "Rate it to see it") comes next, in
+///   place of the picked one, unless it is the one just rated.
 /// - A voter's row is made by their first vote (`created`), not by looking at the page, so
 ///   crawlers and one-page visitors leave nothing behind. Until then the ticket, which the
 ///   server signed for the picture it showed, is what says which picture is in front of them.
@@ -106,7 +108,10 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
             FROM ballot b \
          ), advanced AS ( \
             UPDATE voters v \
-            SET current_submission_id = p.next_id, revealed_at = now(), \
+            SET current_submission_id = CASE \
+                    WHEN v.requested_submission_id <> p.submission_id \
+                        THEN v.requested_submission_id ELSE p.next_id END, \
+                requested_submission_id = NULL, revealed_at = now(), \
                 last_submission_id = p.submission_id, last_rating = p.rating, \
                 votes_cast = v.votes_cast + 1 \
             FROM picked p \
@@ -114,7 +119,8 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
             WHERE v.id = p.voter_id AND v.current_submission_id = p.submission_id \
               AND NOT EXISTS (SELECT 1 FROM votes r \
                               WHERE r.voter_id = p.voter_id AND r.submission_id = p.submission_id) \
-            RETURNING v.id AS voter_id, p.submission_id, p.rating, p.next_id, v.votes_cast \
+            RETURNING v.id AS voter_id, p.submission_id, p.rating, \
+                      v.current_submission_id AS next_id, v.votes_cast \
          ), created AS ( \
             INSERT INTO voters (id, current_submission_id, revealed_at, last_submission_id, \
                                 last_rating, votes_cast) \

@@ -1,0 +1,94 @@
+//! The site's rule, in the one place every list of pictures takes it from: a picture's image and
+//! score are shown only to its owner and to the voters who rated it. A query selects
+//! [`may_see`] as `visible` next to the tile's columns, and [`TileRow::into_tile`] makes the
+//! tile, locked unless visible.
+
+use super::views::picture;
+use crate::{
+    model::{Rgb, SubmissionId},
+    tiles::PictureTile,
+};
+
+/// SQL that is true when the voter `viewer` (an SQL expression) may see the picture row
+/// `picture` (an alias of `submissions`): its owner, or one of its voters. One probe of the
+/// votes' primary key per picture.
+pub(crate) fn may_see(viewer: &str, picture: &str) -> String {
+    format!(
+        "({picture}.submitted_by = {viewer} OR EXISTS (SELECT 1 FROM votes seen \
+          WHERE seen.voter_id = {viewer} AND seen.submission_id = {picture}.id))"
+    )
+}
+
+/// A picture in a list, as queried: its columns, its tally, and [`may_see`] as `visible`.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct TileRow {
+    pub id: i64,
+    pub title: String,
+    pub image_key: String,
+    pub backdrop_rgb: i32,
+    pub subject_rgb: i32,
+    pub vote_count: i64,
+    pub rating_sum: i64,
+    pub visible: bool,
+}
+
+impl TileRow {
+    pub(crate) fn into_tile(self) -> Option<PictureTile> {
+        let colour = |rgb: i32| u32::try_from(rgb).ok().map(Rgb);
+        if !self.visible {
+            return Some(PictureTile::Locked {
+                id: SubmissionId(self.id),
+                title: self.title,
+                backdrop: colour(self.backdrop_rgb)?,
+                subject: colour(self.subject_rgb)?,
+            });
+        }
+        let picture = picture(
+            Some(self.id),
+            Some(self.title),
+            Some(self.image_key),
+            Some(self.backdrop_rgb),
+            Some(self.subject_rgb),
+        )?;
+        Some(PictureTile::Revealed {
+            picture,
+            vote_count: self.vote_count,
+            average: average(self.vote_count, self.rating_sum),
+        })
+    }
+}
+
+#[allow(clippy::cast_precision_loss)] // vote counts stay far below 2^52
+pub(crate) fn average(count: i64, sum: i64) -> Option<f64> {
+    (count > 0).then(|| sum as f64 / count as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(visible: bool) -> TileRow {
+        TileRow {
+            id: 7,
+            title: "Sir Blep".into(),
+            image_key: "0123456789abcdef0123456789abcdef".into(),
+            backdrop_rgb: 0x102030,
+            subject_rgb: 0x405060,
+            vote_count: 4,
+            rating_sum: 30,
+            visible,
+        }
+    }
+
+    #[test]
+    fn a_locked_tile_carries_neither_image_nor_score() {
+        let locked = row(false).into_tile().unwrap();
+        assert!(matches!(&locked, PictureTile::Locked { title, .. } if title == "Sir Blep"));
+        let text = format!("{locked:?}");
+        assert!(!text.contains("0123456789abcdef") && !text.contains("7.5"), "{text}");
+        let revealed = row(true).into_tile().unwrap();
+        assert!(
+            matches!(revealed, PictureTile::Revealed { vote_count: 4, average: Some(a), .. } if a == 7.5)
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! The site's rule on every page that lists pictures: a picture is seen only by voting.
+
+use crate::{
+    accounts::{PASSWORD, log_in, sign_up, spawn},
+    helpers::{Visitor, json},
+};
+use reqwest::{StatusCode, header};
+
+#[tokio::test]
+async fn a_profile_locks_the_pictures_a_visitor_has_not_rated_until_they_rate_them() {
+    let (app, _outbox) = spawn(5).await;
+    let mut owner = Visitor::new();
+    sign_up(&app, &mut owner, "shower", "shower@example.com").await;
+    log_in(&app, &mut owner, "shower", PASSWORD).await;
+    // One of the pictures is the member's.
+    let (id, title, key): (i64, String, String) = sqlx::query_as(
+        "UPDATE submissions SET submitted_by = (SELECT voter_id FROM users)
+         WHERE id = (SELECT min(id) FROM submissions) RETURNING id, title, image_key",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+
+    let mut visitor = Visitor::new();
+    let profile = visitor.open(&app, "/u/shower").await;
+    assert_eq!(profile.status, StatusCode::OK);
+    assert!(profile.html.contains(&title), "the locked tile keeps its title");
+    assert!(profile.html.contains("Rate it to see it"));
+    assert!(!profile.html.contains(&key), "no image (nor its address) before a vote");
+    assert!(!profile.html.contains(" votes<"), "no score either");
+    assert!(owner.open(&app, "/u/shower").await.html.contains(&key), "its owner sees it");
+
+    // The tile's action: the picture comes next, after the one in front of the visitor.
+    let asked = visitor
+        .with_cookie(app.http.post(format!("{}/api/rate-picture", app.address)))
+        .header(header::ACCEPT, "text/html")
+        .form(&[("id", id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    visitor.remember(&asked);
+    assert_eq!(asked.status(), StatusCode::FOUND);
+    assert_eq!(asked.headers()[header::LOCATION], "/");
+    let mut page = visitor.open(&app, "/").await;
+    if page.image_key().as_deref() != Some(key.as_str()) {
+        assert!(page.html.contains(&format!("Next up: “{title}”")), "{}", page.html);
+        let (status, body) =
+            json(visitor.vote(&app, page.ticket.as_deref().unwrap(), "5").await).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            body["next"]["picture"]["image_key"],
+            key.as_str(),
+            "the asked-for picture is next"
+        );
+        page = visitor.open(&app, "/").await;
+    }
+    assert_eq!(page.image_key().as_deref(), Some(key.as_str()));
+    assert!(!visitor.open(&app, "/u/shower").await.html.contains(&key), "seen, but not yet rated");
+    visitor.vote(&app, page.ticket.as_deref().unwrap(), "9").await;
+    let profile = visitor.open(&app, "/u/shower").await;
+    assert!(profile.html.contains(&key), "rated: revealed");
+    assert!(profile.html.contains("9.0 · 1 vote"), "{}", profile.html);
+}
+
+#[tokio::test]
+async fn asking_for_a_picture_never_skips_the_one_in_front() {
+    let (app, _outbox) = spawn(4).await;
+    let mut visitor = Visitor::new();
+    let first = visitor.open(&app, "/").await;
+    let (_, outcome) = json(visitor.vote(&app, first.ticket.as_deref().unwrap(), "4").await).await;
+    let in_front = outcome["next"]["picture"]["image_key"].as_str().unwrap().to_owned();
+    let other: i64 = sqlx::query_scalar(
+        "SELECT id FROM submissions WHERE image_key NOT IN ($1, $2) ORDER BY id LIMIT 1",
+    )
+    .bind(first.image_key().unwrap())
+    .bind(&in_front)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let asked = visitor
+        .with_cookie(app.http.post(format!("{}/api/rate-picture", app.address)))
+        .header(header::ACCEPT, "application/json")
+        .form(&[("id", other.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert!(asked.status().is_success() || asked.status().is_redirection(), "{}", asked.status());
+    assert_eq!(visitor.open(&app, "/").await.image_key().as_deref(), Some(in_front.as_str()));
+    // A picture that does not exist is a clear error, and changes nothing.
+    let missing = visitor
+        .with_cookie(app.http.post(format!("{}/api/rate-picture", app.address)))
+        .header(header::ACCEPT, "application/json")
+        .form(&[("id", "999999")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
