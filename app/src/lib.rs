@@ -31,8 +31,14 @@ use pages::{
     vote::VotePage,
 };
 
+/// What the Content-Security-Policy says of every response; pages add their `script-src`.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    allow_only_this_pages_scripts();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -47,6 +53,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Sets the page's Content-Security-Policy with a `script-src` that allows only the scripts
+/// carrying this response's nonce (the hydration script and the data streamed with the page,
+/// which Leptos marks with it), what those load (`'strict-dynamic'`: the WASM bundle's glue),
+/// and compiling that WebAssembly. An injected script has no nonce, so it does not run.
+#[cfg(feature = "ssr")]
+fn allow_only_this_pages_scripts() {
+    let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "{CONTENT_SECURITY_POLICY}; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -107,10 +107,8 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header_layer(
-            header::CONTENT_SECURITY_POLICY,
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-        ))
+        // Pages set their own, with a `script-src` naming their nonce (see `app::shell`).
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, app::CONTENT_SECURITY_POLICY))
         .layer(tower::util::option_layer(
             settings
                 .https

@@ -96,3 +96,39 @@ async fn when_the_database_is_unreachable_the_page_says_so_with_a_way_to_retry()
     assert!(page.html.contains("Try again"));
     assert!(!page.html.contains("PoolClosed"), "no internal error text reaches the visitor");
 }
+
+#[tokio::test]
+async fn pages_allow_only_their_own_scripts() {
+    let app = spawn_app(1).await;
+    for path in ["/", "/login", "/u/nobody"] {
+        let response = app.http.get(format!("{}{path}", app.address)).send().await.unwrap();
+        let policy =
+            response.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+        let html = response.text().await.unwrap();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy}"))
+            .to_owned();
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+        let tags: Vec<&str> = html
+            .split("<script")
+            .skip(1)
+            .map(|rest| rest.split('>').next().unwrap_or(""))
+            .collect();
+        assert!(!tags.is_empty(), "{path}: the hydration script is there");
+        for tag in tags {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: <script{tag}> has no nonce"
+            );
+        }
+        // A fresh nonce per response.
+        let again = app.http.get(format!("{}{path}", app.address)).send().await.unwrap();
+        assert!(
+            !again.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains(&nonce)
+        );
+    }
+}
