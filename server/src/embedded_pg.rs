@@ -240,6 +240,27 @@ fn log_tail(log: &Path) -> String {
     tail
 }
 
+/// After a crash (this server killed, say), the cluster it ran may still be going away: its
+/// postmaster shutting down once the wrapper saw us die, or killed but not yet reaped.
+/// PostgreSQL refuses to start while that process exists, and since we hold the folder's lock,
+/// it can only be such a leftover: wait for it to be gone (half a minute at the most; then
+/// PostgreSQL's own refusal, with its log, says what is wrong).
+async fn wait_for_previous_postmaster(data_dir: &Path) {
+    let Ok(pid_file) = fs::read_to_string(data_dir.join("postmaster.pid")) else { return };
+    let Some(pid) = pid_file.lines().next().and_then(|pid| pid.trim().parse::<u32>().ok()) else {
+        return;
+    };
+    let alive = || Path::new(&format!("/proc/{pid}")).exists();
+    if !alive() {
+        return;
+    }
+    tracing::info!(pid, "waiting for the previous database cluster to finish stopping");
+    let started = Instant::now();
+    while alive() && started.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn initdb(
     bin_dir: &Path,
     data_dir: &Path,
@@ -313,6 +334,7 @@ impl EmbeddedPostgres {
         if !data_dir.join("PG_VERSION").exists() {
             initdb(&bin_dir, &data_dir, as_root, options.throwaway)?;
         }
+        wait_for_previous_postmaster(&data_dir).await;
 
         let mut settings = vec![
             "listen_addresses=".to_owned(),

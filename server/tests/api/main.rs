@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod crash;
 mod embedded;
 mod helpers;
 mod housekeeping;
