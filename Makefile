@@ -9,7 +9,7 @@ BIN := $(TARGET_DIR)/release/ratemyderp
 export LEPTOS_SITE_ROOT ?= target/site
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-test build run test test-rust test-e2e lint bench clean
+.PHONY: help setup setup-test build run test test-rust test-e2e test-slow-clients lint bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ run: build ## Serve http://127.0.0.1:3000 with the embedded database in .data/
 	@echo "==> Serving http://127.0.0.1:3000 (Ctrl-C stops the server and its database)"
 	$(BIN) serve
 
-test: setup-test test-rust lint build test-e2e ## Set up and run every test (unit, integration, end-to-end)
+test: setup-test test-rust lint build test-e2e test-slow-clients ## Set up and run every test (unit, integration, end-to-end, slow clients)
 
 test-rust: ## Unit and integration tests (against a throw-away PostgreSQL)
 	@echo "==> Unit and integration tests"
@@ -43,6 +43,9 @@ lint: ## Formatting and clippy, warnings as errors
 test-e2e: ## End-to-end tests in Chromium against the release build
 	@echo "==> End-to-end tests (Playwright, Chromium)"
 	cd end2end && E2E_SERVER_BIN="$(abspath $(BIN))" npx playwright test
+
+test-slow-clients: ## Slowloris (slowhttptest) against the release build: the site keeps answering
+	@scripts/slow_clients.sh
 
 bench: build ## Benchmarks: votes/s against pgbench, next-picture query, upload pipeline (writes BENCHMARKS.md)
 	@scripts/bench.sh

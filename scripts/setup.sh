@@ -85,6 +85,9 @@ if [ "$want" = "test" ]; then
     apt_install chromium chromium-driver
   fi
 
+  step "slowhttptest (slow-client attacks on loopback)"
+  if command -v slowhttptest >/dev/null; then ok "installed"; else apt_install slowhttptest; fi
+
   step "Node.js and npm"
   if command -v npm >/dev/null; then ok "node $(node --version), npm $(npm --version)"; else apt_install nodejs npm; fi
 

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import zlib from "node:zlib";
 import { accountNav, logIn, newAccount, newMember, PASSWORD, signUp } from "./accounts";
-import { openHydrated } from "./helpers";
+import { openHydrated, picture } from "./helpers";
 
 function crc32(bytes: Buffer): number {
   let crc = ~0;
@@ -89,4 +89,40 @@ test("a visitor is asked to log in to upload", async ({ page }) => {
   await openHydrated(page, "/upload");
   await expect(page.getByText("Log in to share")).toBeVisible();
   await expect(page.getByRole("main").getByRole("link", { name: "Log in" })).toBeVisible();
+});
+
+test("a member's picture is a locked tile to others until they rate it", async ({ page, browser }) => {
+  const { username } = await newMember(page);
+  await openHydrated(page, "/upload");
+  const title = `Locked blep ${Date.now().toString(36)}`;
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Photo").setInputFiles({ name: "blep.png", mimeType: "image/png", buffer: png(600, 600) });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByRole("status")).toContainText("Your picture is now in the rotation");
+
+  const visitor = await (await browser.newContext()).newPage();
+  await openHydrated(visitor, `/u/${username}`);
+  const rateIt = visitor.getByRole("button", { name: `Rate it to see it: ${title}` });
+  await expect(rateIt).toBeVisible();
+  await expect(visitor.getByRole("img", { name: title })).toHaveCount(0);
+  for (const colorScheme of ["light", "dark"] as const) {
+    await visitor.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page: visitor }).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`), colorScheme).toEqual([]);
+  }
+
+  // Rating it is the way to see it: it comes after the picture already in front of the visitor.
+  await rateIt.click();
+  await expect(visitor).toHaveURL(/\/$/);
+  await expect(picture(visitor)).toBeVisible();
+  const asked = visitor.getByRole("main").getByRole("img", { name: title });
+  if ((await picture(visitor).getAttribute("alt")) !== title) {
+    await expect(visitor.getByText(`Next up: “${title}”`)).toBeVisible();
+    await visitor.getByRole("button", { name: "Rate 5 out of 10" }).click();
+  }
+  await expect(asked).toBeVisible();
+  await visitor.getByRole("button", { name: "Rate 8 out of 10" }).click();
+  await openHydrated(visitor, `/u/${username}`);
+  await expect(visitor.getByRole("img", { name: title })).toBeVisible();
+  await expect(visitor.getByText("8.0 · 1 vote")).toBeVisible();
 });

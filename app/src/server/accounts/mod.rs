@@ -74,17 +74,15 @@ impl From<AccountError> for AppError {
             AccountError::Throttled(minutes) => AppError::with_message(
                 ErrorCode::TooManyAttempts,
                 format!(
-                    "Too many failed attempts. Try again in {} minute{}, or reset your password.",
-                    minutes.max(1),
-                    if minutes > 1 { "s" } else { "" }
+                    "Too many failed attempts. Try again in {}, or reset your password.",
+                    in_minutes(minutes)
                 ),
             ),
             AccountError::TooManyEmails(minutes) => AppError::with_message(
                 ErrorCode::TooManyAttempts,
                 format!(
-                    "We've sent as many emails as we can for now. Try again in {} minute{}.",
-                    minutes.max(1),
-                    if minutes > 1 { "s" } else { "" }
+                    "We've sent as many emails as we can for now. Try again in {}.",
+                    in_minutes(minutes)
                 ),
             ),
             AccountError::BadLink => AppError::new(ErrorCode::BadLink),
@@ -99,6 +97,12 @@ impl From<AccountError> for AppError {
             }
         }
     }
+}
+
+/// "1 minute", "12 minutes" (never less than one).
+fn in_minutes(minutes: i64) -> String {
+    let minutes = minutes.max(1);
+    format!("{minutes} minute{}", if minutes > 1 { "s" } else { "" })
 }
 
 /// The constraint a unique violation broke, if that is what `error` is.

@@ -273,6 +273,9 @@ fn placeholder_colours(picture: &RgbImage) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::uploads::hostile_files::{
+        claiming, with_chunk, with_profile_bomb, zlib_bomb,
+    };
     use image::{ImageEncoder, RgbaImage, codecs::png::PngEncoder};
 
     fn png(width: u32, height: u32, alpha: u8) -> Vec<u8> {
@@ -379,75 +382,16 @@ mod tests {
         cut.truncate(cut.len() / 2);
         assert_eq!(process(&cut).unwrap_err(), PipelineError::Damaged);
         // A header claiming 20000 x 20000 pixels is refused before any decoding.
-        let mut huge = png(300, 300, 255);
-        huge[16..20].copy_from_slice(&20_000u32.to_be_bytes());
-        huge[20..24].copy_from_slice(&20_000u32.to_be_bytes());
-        let crc = crc32(&huge[12..29]);
-        huge[29..33].copy_from_slice(&crc.to_be_bytes());
+        let huge = claiming(&png(300, 300, 255), 20_000, 20_000, 8);
         assert_eq!(process(&huge).unwrap_err(), PipelineError::TooLarge);
-    }
-
-    /// PNG's chunk checksum, so that a doctored header is read as the claim it makes.
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for byte in bytes {
-            crc ^= u32::from(*byte);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-            }
-        }
-        !crc
-    }
-
-    /// `png` with a chunk of `kind` carrying `data` inserted after its header.
-    fn with_chunk(png: &[u8], kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-        let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
-        chunk.extend_from_slice(kind);
-        chunk.extend_from_slice(data);
-        let crc = crc32(&chunk[4..]);
-        chunk.extend_from_slice(&crc.to_be_bytes());
-        let after_header = 8 + 25;
-        let mut out = png[..after_header].to_vec();
-        out.extend_from_slice(&chunk);
-        out.extend_from_slice(&png[after_header..]);
-        out
-    }
-
-    /// A zlib stream of `megabytes` MiB of zeros in a few kilobytes per megabyte: a literal zero,
-    /// then copies of 258 bytes at distance 1, in one fixed-Huffman block.
-    fn zlib_bomb(megabytes: usize) -> Vec<u8> {
-        let mut out = vec![0x78, 0x01];
-        let (mut bits, mut count) = (0u64, 0u32);
-        let mut put = |value: u64, width: u32, out: &mut Vec<u8>| {
-            bits |= value << count;
-            count += width;
-            while count >= 8 {
-                out.push(bits as u8);
-                bits >>= 8;
-                count -= 8;
-            }
-        };
-        // Huffman codes go most significant bit first.
-        let reversed = |code: u64, width: u32| code.reverse_bits() >> (64 - width);
-        put(1, 1, &mut out); // last block
-        put(1, 2, &mut out); // fixed Huffman
-        put(reversed(0x30, 8), 8, &mut out); // literal 0
-        for _ in 0..(megabytes << 20) / 258 {
-            put(reversed(0b1100_0101, 8), 8, &mut out); // length 258
-            put(0, 5, &mut out); // distance 1
-        }
-        put(0, 7, &mut out); // end of block
-        put(0, 7, &mut out); // flush
-        out
     }
 
     #[test]
     fn compressed_side_chunks_are_never_inflated() {
         let plain = png(400, 400, 255);
-        let mut profile = b"bomb\0\0".to_vec();
-        profile.extend(zlib_bomb(512));
-        assert!(profile.len() < 4 * 1024 * 1024, "{}", profile.len());
-        let bombed = with_chunk(&with_chunk(&plain, b"iCCP", &profile), b"zTXt", &profile);
+        let text_bomb = zlib_bomb(512);
+        assert!(text_bomb.len() < 4 * 1024 * 1024, "{}", text_bomb.len());
+        let bombed = with_chunk(&with_profile_bomb(&plain, 512), b"zTXt", &text_bomb);
         let stripped = png_without_ancillary_chunks(&bombed).unwrap();
         assert_eq!(stripped, png_without_ancillary_chunks(&plain).unwrap());
         assert!(process(&bombed).is_ok());
@@ -477,20 +421,16 @@ mod tests {
     #[test]
     fn pictures_over_the_pixel_or_memory_budget_are_refused_before_decoding() {
         // 8,000 x 8,000 is within 12,000 a side but 64 megapixels.
-        let mut big = png(300, 300, 255);
-        big[16..20].copy_from_slice(&8_000u32.to_be_bytes());
-        big[20..24].copy_from_slice(&8_000u32.to_be_bytes());
-        let crc = crc32(&big[12..29]);
-        big[29..33].copy_from_slice(&crc.to_be_bytes());
-        assert_eq!(process(&big).unwrap_err(), PipelineError::TooLarge);
+        let small = png(300, 300, 255);
+        assert_eq!(
+            process(&claiming(&small, 8_000, 8_000, 8)).unwrap_err(),
+            PipelineError::TooLarge
+        );
         // 7,000 x 7,000 at 16-bit RGBA is 49 megapixels, but 392 MB decoded.
-        let mut deep = big.clone();
-        deep[16..20].copy_from_slice(&7_000u32.to_be_bytes());
-        deep[20..24].copy_from_slice(&7_000u32.to_be_bytes());
-        deep[24] = 16; // bit depth; colour type 6 (RGBA) already
-        let crc = crc32(&deep[12..29]);
-        deep[29..33].copy_from_slice(&crc.to_be_bytes());
-        assert_eq!(process(&deep).unwrap_err(), PipelineError::TooLarge);
+        assert_eq!(
+            process(&claiming(&small, 7_000, 7_000, 16)).unwrap_err(),
+            PipelineError::TooLarge
+        );
     }
 
     #[test]
