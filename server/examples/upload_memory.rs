@@ -73,8 +73,8 @@ fn png(width: u32, height: u32, colour: ExtendedColorType, bytes_per_pixel: usiz
     let mut out = Vec::new();
     PngEncoder::new_with_quality(
         &mut out,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::NoFilter,
+        image::codecs::png::CompressionType::Best,
+        image::codecs::png::FilterType::Sub,
     )
     .write_image(&pixels, width, height, colour)
     .unwrap();
@@ -121,9 +121,17 @@ async fn upload(client: &reqwest::Client, base: &str, cookie: &str, photo: &[u8]
         .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
         .body(multipart(photo))
         .send()
-        .await
-        .unwrap();
-    response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_owned()
+        .await;
+    match response {
+        Ok(response) => response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+        // Refused before the whole body was read.
+        Err(error) => format!("?closed: {error}"),
+    }
 }
 
 #[tokio::main]
@@ -174,9 +182,8 @@ async fn main() {
     let _ = stop.send(());
     let _ = server.await;
     println!(
-        "RESULT worst_accepted={} single_outcome={} single_peak_mb={} burst={} accepted={accepted} \
+        "RESULT worst_accepted=7000x7000_rgba8 single_outcome={} single_peak_mb={} burst={} accepted={accepted} \
          too_large={too_large} burst_peak_mb={} burst_peak_total_mb={} file_kb={}",
-        "7000x7000_rgba8",
         alone.rsplit('?').next().unwrap_or(""),
         single_peak.saturating_sub(baseline) / 1024,
         outcomes.len(),
