@@ -96,3 +96,39 @@ async fn asking_for_a_picture_never_skips_the_one_in_front() {
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_asked_for_picture_taken_out_of_play_meanwhile_gives_way_to_a_picked_one() {
+    let (app, _outbox) = spawn(5).await;
+    let mut visitor = Visitor::new();
+    let first = visitor.open(&app, "/").await;
+    let (_, outcome) = json(visitor.vote(&app, first.ticket.as_deref().unwrap(), "4").await).await;
+    let in_front = outcome["next"]["picture"]["image_key"].as_str().unwrap().to_owned();
+    let asked: i64 = sqlx::query_scalar(
+        "SELECT id FROM submissions WHERE image_key NOT IN ($1, $2) ORDER BY id LIMIT 1",
+    )
+    .bind(first.image_key().unwrap())
+    .bind(&in_front)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let request = visitor
+        .with_cookie(app.http.post(format!("{}/api/rate-picture", app.address)))
+        .header(header::ACCEPT, "text/html")
+        .form(&[("id", asked.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(request.status(), StatusCode::FOUND);
+    sqlx::query("UPDATE submissions SET retired_at = now() WHERE id = $1")
+        .bind(asked)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let ticket = outcome["next"]["ticket"].as_str().unwrap();
+    let (status, body) = json(visitor.vote(&app, ticket, "6").await).await;
+    assert_eq!(status, StatusCode::OK);
+    let next = body["next"]["picture"]["id"].as_i64().expect("a picture still in play comes next");
+    assert_ne!(next, asked);
+}

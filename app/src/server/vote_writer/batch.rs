@@ -81,7 +81,8 @@ pub struct RecordedVote {
 /// Other ballots change nothing.
 ///
 /// - A picture the voter asked to rate (a locked tile's "Rate it to see it") comes next, in
-///   place of the picked one, unless it is the one just rated.
+///   place of the picked one, unless it is the one just rated or is no longer in play (deleted
+///   or retired since). The first branch keeps that check off the path of every other vote.
 /// - A voter's row is made by their first vote (`created`), not by looking at the page, so
 ///   crawlers and one-page visitors leave nothing behind. Until then the ticket, which the
 ///   server signed for the picture it showed, is what says which picture is in front of them.
@@ -109,7 +110,10 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
          ), advanced AS ( \
             UPDATE voters v \
             SET current_submission_id = CASE \
+                    WHEN v.requested_submission_id IS NULL THEN p.next_id \
                     WHEN v.requested_submission_id <> p.submission_id \
+                     AND EXISTS (SELECT 1 FROM submissions q \
+                                 WHERE q.id = v.requested_submission_id AND q.retired_at IS NULL) \
                         THEN v.requested_submission_id ELSE p.next_id END, \
                 requested_submission_id = NULL, revealed_at = now(), \
                 last_submission_id = p.submission_id, last_rating = p.rating, \
