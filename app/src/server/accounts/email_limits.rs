@@ -43,8 +43,7 @@ impl EmailLimits {
         client: IpAddr,
         to: &Email,
     ) -> Result<(), AccountError> {
-        let from = format!("resets-from:{}", ClientAddress(client).key());
-        check(pool, [Limit::new(from, self.resets_per_client), self.recipient(to)]).await
+        self.count(pool, "resets-from", self.resets_per_client, client, to).await
     }
 
     /// Counts a sign-up (which sends a confirmation, or an "already registered" note).
@@ -54,18 +53,27 @@ impl EmailLimits {
         client: IpAddr,
         to: &Email,
     ) -> Result<(), AccountError> {
-        let from = format!("sign-ups-from:{}", ClientAddress(client).key());
-        check(pool, [Limit::new(from, self.sign_ups_per_client), self.recipient(to)]).await
+        self.count(pool, "sign-ups-from", self.sign_ups_per_client, client, to).await
+    }
+
+    /// Counts one email of a kind against the client's allowance for that kind and the inbox's.
+    async fn count(
+        &self,
+        pool: &PgPool,
+        kind: &str,
+        per_client: i32,
+        client: IpAddr,
+        to: &Email,
+    ) -> Result<(), AccountError> {
+        let from = Limit::new(format!("{kind}:{}", ClientAddress(client).key()), per_client);
+        let limits = [from, self.recipient(to)];
+        match rate_limits::count(pool, &limits, WINDOW_MINUTES).await? {
+            Some(minutes) => Err(AccountError::TooManyEmails(minutes)),
+            None => Ok(()),
+        }
     }
 
     fn recipient(&self, to: &Email) -> Limit {
         Limit::new(format!("mail-to:{}", to.as_str().to_lowercase()), self.per_recipient)
-    }
-}
-
-async fn check(pool: &PgPool, limits: [Limit; 2]) -> Result<(), AccountError> {
-    match rate_limits::count(pool, &limits, WINDOW_MINUTES).await? {
-        Some(minutes) => Err(AccountError::TooManyEmails(minutes)),
-        None => Ok(()),
     }
 }
