@@ -5,11 +5,13 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 BIN := $(TARGET_DIR)/release/ratemyderp
+# Checked queries compile against the committed `.sqlx/` data, never a live database.
+export SQLX_OFFLINE := true
 # cargo-leptos writes the site here (site-root in Cargo.toml), wherever the target folder is.
 export LEPTOS_SITE_ROOT ?= target/site
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-test build run test test-rust test-e2e test-slow-clients lint bench clean
+.PHONY: help setup setup-test build run test test-rust test-e2e test-slow-clients lint sqlx-prepare bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,9 +36,10 @@ test-rust: ## Unit and integration tests (against a throw-away PostgreSQL)
 	@echo "==> Unit and integration tests"
 	cargo test --locked -p app --features ssr -p server
 
-lint: ## Formatting and clippy, warnings as errors
+lint: ## Formatting, clippy (warnings as errors), and .sqlx/ up to date with the queries
 	@echo "==> Formatting and lints"
 	cargo fmt --all --check
+	scripts/sqlx_prepare.sh --check
 	cargo clippy --locked -p app --features ssr -p server --all-targets -- -D warnings
 	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
@@ -46,6 +49,9 @@ test-e2e: ## End-to-end tests in Chromium against the release build
 
 test-slow-clients: ## Slowloris (slowhttptest) against the release build: the site keeps answering
 	@scripts/slow_clients.sh
+
+sqlx-prepare: ## Regenerate .sqlx/ (the checked queries' data) after changing a query or a migration
+	@scripts/sqlx_prepare.sh
 
 bench: build ## Benchmarks: votes/s against pgbench, next-picture query, upload pipeline (writes BENCHMARKS.md)
 	@scripts/bench.sh

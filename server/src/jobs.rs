@@ -17,56 +17,89 @@ pub struct Purged {
     pub idle_voters: u64,
 }
 
-/// Each statement deletes at most `BATCH` rows (`$1`).
-const PURGES: [(&str, &str); 4] = [
-    (
-        "sessions",
-        "DELETE FROM sessions WHERE token_hash IN
-           (SELECT token_hash FROM sessions WHERE expires_at < now() LIMIT $1)",
-    ),
-    (
-        "links",
-        // A day's grace: a link clicked just after expiring still finds its row.
-        "DELETE FROM account_tokens WHERE token_hash IN
-           (SELECT token_hash FROM account_tokens
-             WHERE expires_at < now() - interval '1 day' LIMIT $1)",
-    ),
-    (
-        "rate counts",
-        // Well past the longest throttling window.
-        "DELETE FROM rate_counts WHERE key IN
-           (SELECT key FROM rate_counts WHERE window_start < now() - interval '1 day' LIMIT $1)",
-    ),
-    (
-        "idle voters",
-        // Anonymous voters who never voted (rows made before a first vote made them, and rows
-        // standing in for a voter whose votes moved to an account): nothing of theirs is lost,
-        // and one who comes back is simply shown a picture again.
-        //
-        // The conditions that matter are checked again on the row being deleted: a vote
-        // committed after the subquery looked (it raises `votes_cast` and `revealed_at`) makes
-        // the delete skip the row instead of deleting a voter who has just voted.
-        "DELETE FROM voters d
-          WHERE d.id IN
-           (SELECT v.id FROM voters v
-             WHERE v.votes_cast = 0
-               AND coalesce(v.revealed_at, v.created_at) < now() - interval '2 days'
-               AND NOT EXISTS (SELECT 1 FROM votes WHERE voter_id = v.id)
-               AND NOT EXISTS (SELECT 1 FROM users WHERE voter_id = v.id)
-               AND NOT EXISTS (SELECT 1 FROM submissions WHERE submitted_by = v.id)
-             LIMIT $1)
-            AND d.votes_cast = 0
-            AND coalesce(d.revealed_at, d.created_at) < now() - interval '2 days'",
-    ),
-];
+/// The kinds of expired rows, purged in this order.
+#[derive(Debug, Clone, Copy)]
+enum Purge {
+    Sessions,
+    Links,
+    RateCounts,
+    IdleVoters,
+}
+
+impl Purge {
+    const ALL: [Purge; 4] = [Self::Sessions, Self::Links, Self::RateCounts, Self::IdleVoters];
+
+    /// Deletes at most `BATCH` expired rows of this kind; answers how many went.
+    async fn delete_batch(self, pool: &PgPool) -> Result<u64, sqlx::Error> {
+        let done = match self {
+            Self::Sessions => {
+                sqlx::query!(
+                    "DELETE FROM sessions WHERE token_hash IN
+                       (SELECT token_hash FROM sessions WHERE expires_at < now() LIMIT $1)",
+                    BATCH,
+                )
+                .execute(pool)
+                .await?
+            }
+            // A day's grace: a link clicked just after expiring still finds its row.
+            Self::Links => {
+                sqlx::query!(
+                    "DELETE FROM account_tokens WHERE token_hash IN
+                       (SELECT token_hash FROM account_tokens
+                         WHERE expires_at < now() - interval '1 day' LIMIT $1)",
+                    BATCH,
+                )
+                .execute(pool)
+                .await?
+            }
+            // Well past the longest throttling window.
+            Self::RateCounts => {
+                sqlx::query!(
+                    "DELETE FROM rate_counts WHERE key IN
+                       (SELECT key FROM rate_counts
+                         WHERE window_start < now() - interval '1 day' LIMIT $1)",
+                    BATCH,
+                )
+                .execute(pool)
+                .await?
+            }
+            // Anonymous voters who never voted (rows made before a first vote made them, and
+            // rows standing in for a voter whose votes moved to an account): nothing of theirs
+            // is lost, and one who comes back is simply shown a picture again.
+            //
+            // The conditions that matter are checked again on the row being deleted: a vote
+            // committed after the subquery looked (it raises `votes_cast` and `revealed_at`)
+            // makes the delete skip the row instead of deleting a voter who has just voted.
+            Self::IdleVoters => {
+                sqlx::query!(
+                    "DELETE FROM voters d
+                      WHERE d.id IN
+                       (SELECT v.id FROM voters v
+                         WHERE v.votes_cast = 0
+                           AND coalesce(v.revealed_at, v.created_at) < now() - interval '2 days'
+                           AND NOT EXISTS (SELECT 1 FROM votes WHERE voter_id = v.id)
+                           AND NOT EXISTS (SELECT 1 FROM users WHERE voter_id = v.id)
+                           AND NOT EXISTS (SELECT 1 FROM submissions WHERE submitted_by = v.id)
+                         LIMIT $1)
+                        AND d.votes_cast = 0
+                        AND coalesce(d.revealed_at, d.created_at) < now() - interval '2 days'",
+                    BATCH,
+                )
+                .execute(pool)
+                .await?
+            }
+        };
+        Ok(done.rows_affected())
+    }
+}
 
 pub async fn purge_expired(pool: &PgPool) -> Result<Purged, sqlx::Error> {
-    let mut counts = [0u64; PURGES.len()];
-    for ((_, statement), count) in PURGES.iter().zip(&mut counts) {
+    let mut counts = [0u64; Purge::ALL.len()];
+    for (purge, count) in Purge::ALL.into_iter().zip(&mut counts) {
         loop {
-            let deleted = sqlx::query(statement).bind(BATCH).execute(pool).await?.rows_affected();
+            let deleted = purge.delete_batch(pool).await?;
             *count += deleted;
-            if deleted < BATCH as u64 {
+            if deleted < BATCH.unsigned_abs() {
                 break;
             }
         }

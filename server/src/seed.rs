@@ -36,12 +36,17 @@ pub async fn seed_if_empty(pool: &PgPool, count: u64) -> Result<Option<SeedRepor
 async fn add(pool: &PgPool, count: u64, only_if_empty: bool) -> Result<SeedReport, sqlx::Error> {
     let started = Instant::now();
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(SEED_LOCK).execute(&mut *tx).await?;
-    let (any, highest): (bool, i64) = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM submissions), COALESCE(max(art_seed), 0) FROM submissions",
+    sqlx::query!("SELECT pg_advisory_xact_lock($1) AS locked", SEED_LOCK)
+        .fetch_one(&mut *tx)
+        .await?;
+    let existing = sqlx::query!(
+        r#"SELECT EXISTS (SELECT 1 FROM submissions) AS "any!",
+                  COALESCE(max(art_seed), 0) AS "highest!"
+           FROM submissions"#,
     )
     .fetch_one(&mut *tx)
     .await?;
+    let (any, highest) = (existing.any, existing.highest);
     let first_seed = u64::try_from(highest).unwrap_or(0) + 1;
     if only_if_empty && any {
         return Ok(SeedReport { added: 0, first_seed, elapsed: started.elapsed() });
@@ -67,7 +72,7 @@ async fn add(pool: &PgPool, count: u64, only_if_empty: bool) -> Result<SeedRepor
     }
     tx.commit().await?;
     if count >= CHUNK {
-        sqlx::query("ANALYZE submissions").execute(pool).await?;
+        sqlx::query!("ANALYZE submissions").execute(pool).await?;
     }
     Ok(SeedReport { added: count, first_seed, elapsed: started.elapsed() })
 }

@@ -25,13 +25,14 @@ pub async fn request(
     voter: VoterId,
     picture: SubmissionId,
 ) -> Result<(), NextUpError> {
-    let seen: Option<bool> = sqlx::query_scalar(
-        "SELECT s.submitted_by IS NOT DISTINCT FROM $1
-                OR EXISTS (SELECT 1 FROM votes r WHERE r.voter_id = $1 AND r.submission_id = s.id)
-         FROM submissions s WHERE s.id = $2 AND s.retired_at IS NULL",
+    let seen = sqlx::query_scalar!(
+        r#"SELECT s.submitted_by IS NOT DISTINCT FROM $1
+                  OR EXISTS (SELECT 1 FROM votes r WHERE r.voter_id = $1 AND r.submission_id = s.id)
+                  AS "seen!"
+           FROM submissions s WHERE s.id = $2 AND s.retired_at IS NULL"#,
+        voter.0,
+        picture.0,
     )
-    .bind(voter)
-    .bind(picture)
     .fetch_optional(pool)
     .await?;
     match seen {
@@ -39,7 +40,7 @@ pub async fn request(
         Some(true) => return Ok(()),
         Some(false) => {}
     }
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "UPDATE voters v SET
              current_submission_id = CASE WHEN c.id IS NULL THEN $2 ELSE v.current_submission_id END,
              revealed_at = CASE WHEN c.id IS NULL THEN now() ELSE v.revealed_at END,
@@ -47,9 +48,9 @@ pub async fn request(
          FROM voters me
          LEFT JOIN submissions c ON c.id = me.current_submission_id AND c.retired_at IS NULL
          WHERE v.id = $1 AND me.id = $1",
+        voter.0,
+        picture.0,
     )
-    .bind(voter)
-    .bind(picture)
     .execute(pool)
     .await?;
     if updated.rows_affected() > 0 {
@@ -60,13 +61,13 @@ pub async fn request(
         Some(first) if first != picture => (first, Some(picture)),
         _ => (picture, None),
     };
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO voters (id, current_submission_id, revealed_at, requested_submission_id)
          VALUES ($1, $2, now(), $3) ON CONFLICT (id) DO NOTHING",
+        voter.0,
+        current.0,
+        requested.map(|id| id.0),
     )
-    .bind(voter)
-    .bind(current)
-    .bind(requested)
     .execute(pool)
     .await?;
     Ok(())

@@ -42,6 +42,7 @@ pub(crate) fn pick_sql(voter: &str, point: &str, exclude: &str) -> String {
     )
 }
 
+// Composed, so run-time SQL: the vote batch embeds the same walk in its own statement.
 static PICK_SQL: LazyLock<String> = LazyLock::new(|| pick_sql("$1", "$2", "$3"));
 
 /// A random starting point for [`pick_sql`].

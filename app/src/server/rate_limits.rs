@@ -30,7 +30,7 @@ pub async fn count(
 ) -> Result<Option<i64>, sqlx::Error> {
     let (keys, maxima): (Vec<&str>, Vec<i32>) =
         limits.iter().map(|limit| (limit.key.as_str(), limit.max)).unzip();
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "WITH counted AS (
              INSERT INTO rate_counts (key, count, window_start)
              SELECT key, 1, now() FROM unnest($1::text[]) AS key
@@ -44,10 +44,10 @@ pub async fn count(
          SELECT max(ceil(extract(epoch FROM c.window_start + make_interval(mins => $3) - now()) / 60))::bigint
          FROM counted c JOIN unnest($1::text[], $2::int[]) AS k(key, max) USING (key)
          WHERE c.count > k.max",
+        &keys as &[&str],
+        &maxima,
+        window_minutes,
     )
-    .bind(&keys)
-    .bind(&maxima)
-    .bind(window_minutes)
     .fetch_one(pool)
     .await
 }

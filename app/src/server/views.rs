@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use std::time::SystemTime;
 
 /// A voter's state as one row.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 struct ViewRow {
     votes_cast: i32,
     current_id: Option<i64>,
@@ -30,21 +30,26 @@ struct ViewRow {
     next_up_title: Option<String>,
 }
 
-/// A picture from its columns, when they are all there (outer joins leave them NULL).
-pub(crate) fn picture(
-    id: Option<i64>,
-    title: Option<String>,
-    image_key: Option<String>,
-    backdrop: Option<i32>,
-    subject: Option<i32>,
-) -> Option<Picture> {
-    Some(Picture {
-        id: SubmissionId(id?),
-        title: title?,
-        image_key: image_key?,
-        backdrop: Rgb(u32::try_from(backdrop?).ok()?),
-        subject: Rgb(u32::try_from(subject?).ok()?),
-    })
+/// A picture's columns as a query answers them: an outer join leaves them all NULL.
+pub(crate) struct PictureColumns {
+    pub id: Option<i64>,
+    pub title: Option<String>,
+    pub image_key: Option<String>,
+    pub backdrop: Option<i32>,
+    pub subject: Option<i32>,
+}
+
+impl PictureColumns {
+    /// The picture, when its columns are all there.
+    pub(crate) fn into_picture(self) -> Option<Picture> {
+        Some(Picture {
+            id: SubmissionId(self.id?),
+            title: self.title?,
+            image_key: self.image_key?,
+            backdrop: Rgb(u32::try_from(self.backdrop?).ok()?),
+            subject: Rgb(u32::try_from(self.subject?).ok()?),
+        })
+    }
 }
 
 /// The picture in front of `voter`, with a freshly issued ticket to rate it.
@@ -60,21 +65,23 @@ pub(crate) fn stored_rating(rating: i16) -> Option<Rating> {
 
 impl ViewRow {
     fn into_view(self, signer: &Signer, voter: VoterId, now: SystemTime) -> VoteView {
-        let current = picture(
-            self.current_id,
-            self.current_title,
-            self.current_image_key,
-            self.current_backdrop,
-            self.current_subject,
-        )
+        let current = PictureColumns {
+            id: self.current_id,
+            title: self.current_title,
+            image_key: self.current_image_key,
+            backdrop: self.current_backdrop,
+            subject: self.current_subject,
+        }
+        .into_picture()
         .map(|picture| reveal(picture, signer, voter, now));
-        let last_picture = picture(
-            self.last_id,
-            self.last_title,
-            self.last_image_key,
-            self.last_backdrop,
-            self.last_subject,
-        );
+        let last_picture = PictureColumns {
+            id: self.last_id,
+            title: self.last_title,
+            image_key: self.last_image_key,
+            backdrop: self.last_backdrop,
+            subject: self.last_subject,
+        }
+        .into_picture();
         let last = match (last_picture, self.last_rating.and_then(stored_rating)) {
             (Some(picture), Some(your_rating)) => Some(Verdict {
                 picture,
@@ -91,24 +98,29 @@ impl ViewRow {
 }
 
 /// The picture in front of the voter (`c`; a retired one no longer counts), the last one they
-/// rated (`l`) with its tally (`t`), and the one they asked to rate next (`r`).
-const VIEW_SQL: &str = "\
-    SELECT v.votes_cast, v.last_rating, \
-           c.id AS current_id, c.title AS current_title, c.image_key AS current_image_key, \
-           c.backdrop_rgb AS current_backdrop, c.subject_rgb AS current_subject, \
-           l.id AS last_id, l.title AS last_title, l.image_key AS last_image_key, \
-           l.backdrop_rgb AS last_backdrop, l.subject_rgb AS last_subject, \
-           t.vote_count AS last_vote_count, t.rating_sum AS last_rating_sum, \
-           r.title AS next_up_title \
-    FROM voters v \
-    LEFT JOIN submissions c ON c.id = v.current_submission_id AND c.retired_at IS NULL \
-    LEFT JOIN submissions r ON r.id = v.requested_submission_id AND r.retired_at IS NULL \
-    LEFT JOIN submissions l ON l.id = v.last_submission_id \
-    LEFT JOIN tallies t ON t.submission_id = v.last_submission_id \
-    WHERE v.id = $1";
-
+/// rated (`l`) with its tally (`t`), and the one they asked to rate next (`r`). The joined
+/// columns are NULL when there is no such picture (`?`).
 async fn fetch_view_row(pool: &PgPool, voter: VoterId) -> Result<Option<ViewRow>, sqlx::Error> {
-    sqlx::query_as(VIEW_SQL).bind(voter).fetch_optional(pool).await
+    sqlx::query_as!(
+        ViewRow,
+        r#"SELECT v.votes_cast, v.last_rating,
+                  c.id AS "current_id?", c.title AS "current_title?",
+                  c.image_key AS "current_image_key?", c.backdrop_rgb AS "current_backdrop?",
+                  c.subject_rgb AS "current_subject?",
+                  l.id AS "last_id?", l.title AS "last_title?", l.image_key AS "last_image_key?",
+                  l.backdrop_rgb AS "last_backdrop?", l.subject_rgb AS "last_subject?",
+                  t.vote_count AS "last_vote_count?", t.rating_sum AS "last_rating_sum?",
+                  r.title AS "next_up_title?"
+           FROM voters v
+           LEFT JOIN submissions c ON c.id = v.current_submission_id AND c.retired_at IS NULL
+           LEFT JOIN submissions r ON r.id = v.requested_submission_id AND r.retired_at IS NULL
+           LEFT JOIN submissions l ON l.id = v.last_submission_id
+           LEFT JOIN tallies t ON t.submission_id = v.last_submission_id
+           WHERE v.id = $1"#,
+        voter.0,
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 /// The voter's view. Showing the page reveals a picture only when none is in front of the voter
@@ -129,13 +141,13 @@ pub async fn current_view(
         Some(row) => match pick_next(pool, voter, None).await? {
             None => row,
             Some(pick) => {
-                sqlx::query(
-                    "UPDATE voters SET current_submission_id = $2, revealed_at = now() \
-                     WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM submissions s \
+                sqlx::query!(
+                    "UPDATE voters SET current_submission_id = $2, revealed_at = now()
+                     WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM submissions s
                         WHERE s.id = current_submission_id AND s.retired_at IS NULL)",
+                    voter.0,
+                    pick.0,
                 )
-                .bind(voter)
-                .bind(pick)
                 .execute(pool)
                 .await?;
                 fetch_view_row(pool, voter).await?.unwrap_or(row)
@@ -163,14 +175,14 @@ async fn first_view(
 }
 
 async fn fetch_picture(pool: &PgPool, id: SubmissionId) -> Result<Option<Picture>, sqlx::Error> {
-    let row: Option<(i64, String, String, i32, i32)> = sqlx::query_as(
-        "SELECT id, title, image_key, backdrop_rgb, subject_rgb FROM submissions \
-         WHERE id = $1 AND retired_at IS NULL",
+    let columns = sqlx::query_as!(
+        PictureColumns,
+        r#"SELECT id AS "id?", title AS "title?", image_key AS "image_key?",
+                  backdrop_rgb AS "backdrop?", subject_rgb AS "subject?"
+           FROM submissions WHERE id = $1 AND retired_at IS NULL"#,
+        id.0,
     )
-    .bind(id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|(id, title, key, backdrop, subject)| {
-        picture(Some(id), Some(title), Some(key), Some(backdrop), Some(subject))
-    }))
+    Ok(columns.and_then(PictureColumns::into_picture))
 }

@@ -3,7 +3,7 @@
 //! [`may_see`] as `visible` next to the tile's columns, and [`TileRow::into_tile`] makes the
 //! tile, locked unless visible.
 
-use super::views::picture;
+use super::views::PictureColumns;
 use crate::{
     model::{Rgb, SubmissionId},
     tiles::PictureTile,
@@ -43,13 +43,14 @@ impl TileRow {
                 subject: colour(self.subject_rgb)?,
             });
         }
-        let picture = picture(
-            Some(self.id),
-            Some(self.title),
-            Some(self.image_key),
-            Some(self.backdrop_rgb),
-            Some(self.subject_rgb),
-        )?;
+        let picture = PictureColumns {
+            id: Some(self.id),
+            title: Some(self.title),
+            image_key: Some(self.image_key),
+            backdrop: Some(self.backdrop_rgb),
+            subject: Some(self.subject_rgb),
+        }
+        .into_picture()?;
         Some(PictureTile::Revealed {
             picture,
             vote_count: self.vote_count,

@@ -5,7 +5,7 @@ use super::{
     AppState, ErrorChain,
     picks::random_point,
     ticket::{Ticket, TicketError},
-    views::{picture, reveal, stored_rating},
+    views::{PictureColumns, reveal, stored_rating},
     vote_writer::{Ballot, BallotOutcome, RecordedVote, WriteError},
     voter::{Voter, VoterId},
 };
@@ -97,13 +97,14 @@ fn outcome(
     voter: VoterId,
     now: SystemTime,
 ) -> VoteOutcome {
-    let next = picture(
-        vote.next_id,
-        vote.next_title,
-        vote.next_image_key,
-        vote.next_backdrop,
-        vote.next_subject,
-    )
+    let next = PictureColumns {
+        id: vote.next_id,
+        title: vote.next_title,
+        image_key: vote.next_image_key,
+        backdrop: vote.next_backdrop,
+        subject: vote.next_subject,
+    }
+    .into_picture()
     .map(|picture| reveal(picture, &state.signer, voter, now));
     VoteOutcome {
         your_rating,
@@ -118,11 +119,12 @@ async fn earlier_rating(
     voter: VoterId,
     submission: SubmissionId,
 ) -> Result<Option<Rating>, sqlx::Error> {
-    let rating: Option<i16> =
-        sqlx::query_scalar("SELECT rating FROM votes WHERE voter_id = $1 AND submission_id = $2")
-            .bind(voter)
-            .bind(submission)
-            .fetch_optional(&state.pool)
-            .await?;
+    let rating = sqlx::query_scalar!(
+        "SELECT rating FROM votes WHERE voter_id = $1 AND submission_id = $2",
+        voter.0,
+        submission.0,
+    )
+    .fetch_optional(&state.pool)
+    .await?;
     Ok(rating.and_then(stored_rating))
 }

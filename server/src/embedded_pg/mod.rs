@@ -282,15 +282,17 @@ impl EmbeddedPostgres {
         let mut admin = PgConnection::connect_with(&self.connect_options("postgres"))
             .await
             .map_err(EmbeddedPgError::CreateDatabase)?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(name)
-                .fetch_one(&mut admin)
-                .await
-                .map_err(EmbeddedPgError::CreateDatabase)?;
+        let exists = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS "exists!""#,
+            name,
+        )
+        .fetch_one(&mut admin)
+        .await
+        .map_err(EmbeddedPgError::CreateDatabase)?;
         if !exists {
             let quote = |ident: &str| format!("\"{}\"", ident.replace('"', "\"\""));
             let template = template.map(|t| format!(" TEMPLATE {}", quote(t))).unwrap_or_default();
+            // Composed: identifiers cannot be bind parameters.
             sqlx::query(&format!("CREATE DATABASE {}{template}", quote(name)))
                 .execute(&mut admin)
                 .await

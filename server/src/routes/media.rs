@@ -29,9 +29,6 @@ enum Source {
     Drawn(i64),
 }
 
-/// The demo art's seed, and the stored file of the asked width.
-type SourceRow = (Option<i64>, Option<Vec<u8>>);
-
 pub async fn picture(
     State(state): State<AppState>,
     Path((key, file)): Path<(String, String)>,
@@ -45,15 +42,17 @@ pub async fn picture(
     if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let found: Result<Option<SourceRow>, _> = sqlx::query_as(
-        "SELECT s.art_seed, f.jpeg FROM submissions s
-           LEFT JOIN picture_files f ON f.submission_id = s.id AND f.width = $2
-          WHERE s.image_key = $1",
+    // The demo art's seed, and the stored file of the asked width.
+    let found = sqlx::query!(
+        r#"SELECT s.art_seed, f.jpeg AS "jpeg?" FROM submissions s
+             LEFT JOIN picture_files f ON f.submission_id = s.id AND f.width = $2
+            WHERE s.image_key = $1"#,
+        key,
+        i32::try_from(width).unwrap_or(i32::MAX),
     )
-    .bind(&key)
-    .bind(width as i32)
     .fetch_optional(&state.pool)
-    .await;
+    .await
+    .map(|row| row.map(|row| (row.art_seed, row.jpeg)));
     let source = match found {
         Ok(Some((_, Some(jpeg)))) => Source::Stored(jpeg),
         Ok(Some((Some(seed), None))) => Source::Drawn(seed),

@@ -161,7 +161,7 @@ async fn server_function(
 /// is committing, else 503 naming what is wrong. Both recover by themselves: the pool and the
 /// writer reconnect once the database is back.
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    let probe = sqlx::query("SELECT 1").execute(&state.pool);
+    let probe = sqlx::query!("SELECT 1 AS alive").fetch_one(&state.pool);
     let database = match tokio::time::timeout(HEALTH_PROBE_TIMEOUT, probe).await {
         Ok(Ok(_)) => "ok",
         Ok(Err(error)) => {

@@ -29,15 +29,16 @@ pub async fn issue(
     email: Option<&str>,
 ) -> Result<String, sqlx::Error> {
     let token = secrets::new_token();
-    sqlx::query(
+    let hash = secrets::token_hash(&token);
+    sqlx::query!(
         "INSERT INTO account_tokens (token_hash, user_id, purpose, email, expires_at)
          VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))",
+        hash.as_slice(),
+        user.0,
+        purpose.as_str(),
+        email,
+        LINK_LIFETIME_MINUTES,
     )
-    .bind(secrets::token_hash(&token).as_slice())
-    .bind(user)
-    .bind(purpose.as_str())
-    .bind(email)
-    .bind(LINK_LIFETIME_MINUTES)
     .execute(executor)
     .await?;
     Ok(token)
@@ -49,15 +50,23 @@ pub async fn revoke(
     user: UserId,
     purpose: LinkPurpose,
 ) -> Result<u64, sqlx::Error> {
-    let ended = sqlx::query(
+    let ended = sqlx::query!(
         "UPDATE account_tokens SET used_at = now()
          WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
+        user.0,
+        purpose.as_str(),
     )
-    .bind(user)
-    .bind(purpose.as_str())
     .execute(executor)
     .await?;
     Ok(ended.rows_affected())
+}
+
+/// A link that was just used up.
+#[derive(Debug)]
+pub struct RedeemedLink {
+    pub user: UserId,
+    /// The address the link was sent to (links from before addresses were recorded name none).
+    pub sent_to: Option<String>,
 }
 
 /// Uses up a link: answers its user (and the address it confirms) once, if it is unused and
@@ -66,17 +75,19 @@ pub async fn redeem(
     executor: impl PgExecutor<'_>,
     purpose: LinkPurpose,
     token: &str,
-) -> Result<Option<(UserId, Option<String>)>, sqlx::Error> {
+) -> Result<Option<RedeemedLink>, sqlx::Error> {
     if !secrets::is_plausible_token(token) {
         return Ok(None);
     }
-    sqlx::query_as(
-        "UPDATE account_tokens SET used_at = now()
-         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
-         RETURNING user_id, email",
+    let hash = secrets::token_hash(token);
+    sqlx::query_as!(
+        RedeemedLink,
+        r#"UPDATE account_tokens SET used_at = now()
+           WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
+           RETURNING user_id AS "user: UserId", email AS sent_to"#,
+        hash.as_slice(),
+        purpose.as_str(),
     )
-    .bind(secrets::token_hash(token).as_slice())
-    .bind(purpose.as_str())
     .fetch_optional(executor)
     .await
 }

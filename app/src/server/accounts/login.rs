@@ -19,6 +19,13 @@ pub struct LoginAttempt<'a> {
     pub previous_session: Option<[u8; 32]>,
 }
 
+/// The account a login names, with what checking its password needs.
+struct Account {
+    id: UserId,
+    voter_id: VoterId,
+    password_hash: String,
+}
+
 /// Checks the credentials and starts a new session; answers its token. Missing accounts and
 /// wrong passwords take the same path and the same time.
 pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String, AccountError> {
@@ -29,16 +36,17 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String
         )
         .into());
     }
-    let account: Option<(UserId, VoterId, String)> = sqlx::query_as(
-        "SELECT id, voter_id, password_hash FROM users
-         WHERE lower(username) = lower($1) OR lower(email) = lower($1)
-         ORDER BY lower(username) = lower($1) DESC LIMIT 1",
+    let account = sqlx::query_as!(
+        Account,
+        r#"SELECT id AS "id: UserId", voter_id AS "voter_id: VoterId", password_hash FROM users
+           WHERE lower(username) = lower($1) OR lower(email) = lower($1)
+           ORDER BY lower(username) = lower($1) DESC LIMIT 1"#,
+        identifier,
     )
-    .bind(identifier)
     .fetch_optional(&state.pool)
     .await?;
     let account_key = match &account {
-        Some((id, _, _)) => id.to_string(),
+        Some(account) => account.id.to_string(),
         None => format!("?{}", identifier.to_lowercase().chars().take(254).collect::<String>()),
     };
     let keys = throttle::keys(attempt.address, &account_key);
@@ -52,17 +60,20 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String
     } else {
         state
             .passwords
-            .verify(attempt.password, account.as_ref().map(|(_, _, hash)| hash.as_str()))
+            .verify(
+                attempt.password,
+                account.as_ref().map(|account| account.password_hash.as_str()),
+            )
             .await?
     };
-    let Some((user, account_voter, _)) = account.filter(|_| verdict != Verdict::Wrong) else {
+    let Some(Account { id: user, voter_id: account_voter, .. }) =
+        account.filter(|_| verdict != Verdict::Wrong)
+    else {
         return Err(AccountError::WrongCredentials);
     };
     if verdict == Verdict::RightButWeak {
         let stronger = state.passwords.hash(attempt.password).await?;
-        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-            .bind(user)
-            .bind(stronger)
+        sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", user.0, stronger)
             .execute(&state.pool)
             .await?;
         tracing::info!(%user, "password hash upgraded to the current parameters");

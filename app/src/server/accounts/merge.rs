@@ -17,21 +17,21 @@ pub async fn move_votes(
     // An anonymous voter who never voted has no row yet, and their first vote would make one:
     // a row without a picture stands in for it, so that a ballot sent while this runs is
     // refused rather than counted under the anonymous voter after their votes have moved.
-    sqlx::query("INSERT INTO voters (id) VALUES ($1) ON CONFLICT (id) DO NOTHING")
-        .bind(anonymous)
+    sqlx::query!("INSERT INTO voters (id) VALUES ($1) ON CONFLICT (id) DO NOTHING", anonymous.0)
         .execute(&mut **tx)
         .await?;
     // Both voter rows, locked in id order: a vote being written for either waits, and two
     // logins at once cannot deadlock.
-    let locked: Vec<VoterId> =
-        sqlx::query_scalar("SELECT id FROM voters WHERE id = ANY($1) ORDER BY id FOR UPDATE")
-            .bind([anonymous, account])
-            .fetch_all(&mut **tx)
-            .await?;
+    let locked = sqlx::query_scalar!(
+        r#"SELECT id AS "id: VoterId" FROM voters WHERE id = ANY($1) ORDER BY id FOR UPDATE"#,
+        &[anonymous.0, account.0],
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     if !locked.contains(&account) {
         return Ok(0);
     }
-    sqlx::query(
+    sqlx::query!(
         "WITH withdrawn AS (
              DELETE FROM votes a
              WHERE a.voter_id = $1
@@ -42,17 +42,17 @@ pub async fn move_votes(
          UPDATE tallies t SET vote_count = t.vote_count - 1, rating_sum = t.rating_sum - w.rating
          FROM withdrawn w
          WHERE t.submission_id = w.submission_id",
+        anonymous.0,
+        account.0,
     )
-    .bind(anonymous)
-    .bind(account)
     .execute(&mut **tx)
     .await?;
-    let moved: i64 = sqlx::query_scalar(
-        "WITH moved AS (UPDATE votes SET voter_id = $2 WHERE voter_id = $1 RETURNING 1)
-         SELECT count(*) FROM moved",
+    let moved = sqlx::query_scalar!(
+        r#"WITH moved AS (UPDATE votes SET voter_id = $2 WHERE voter_id = $1 RETURNING 1)
+           SELECT count(*) AS "moved!" FROM moved"#,
+        anonymous.0,
+        account.0,
     )
-    .bind(anonymous)
-    .bind(account)
     .fetch_one(&mut **tx)
     .await?;
     // The anonymous voter's picture is taken away: a ballot it sends while this runs waits for
@@ -60,7 +60,7 @@ pub async fn move_votes(
     // once for each voter. The account's picture goes too when the moved votes include it:
     // otherwise every vote on it would be refused as already rated and the page would show it
     // forever. A voter without a picture is shown a newly picked one on their next visit.
-    sqlx::query(
+    sqlx::query!(
         "UPDATE voters SET votes_cast = CASE WHEN id = $2 THEN votes_cast + $3::int ELSE 0 END,
                            last_submission_id = CASE WHEN id = $2 THEN last_submission_id END,
                            last_rating = CASE WHEN id = $2 THEN last_rating END,
@@ -77,10 +77,10 @@ pub async fn move_votes(
                                    THEN NULL
                                ELSE requested_submission_id END
          WHERE id IN ($1, $2)",
+        anonymous.0,
+        account.0,
+        i32::try_from(moved).unwrap_or(i32::MAX),
     )
-    .bind(anonymous)
-    .bind(account)
-    .bind(i32::try_from(moved).unwrap_or(i32::MAX))
     .execute(&mut **tx)
     .await?;
     Ok(moved)

@@ -13,7 +13,6 @@ use sqlx::PgPool;
 /// Pictures listed on a profile, newest first.
 const PROFILE_PICTURES: i64 = 60;
 
-#[derive(sqlx::FromRow)]
 struct ProfileRow {
     username: String,
     display_name: String,
@@ -21,21 +20,31 @@ struct ProfileRow {
     member_since: String,
     ratings_cast: i32,
     hide_ratings_count: bool,
-    voter_id: i64,
+    voter_id: VoterId,
+}
+
+struct ProfileTotals {
+    submission_count: i64,
+    received_votes: i64,
+    received_sum: i64,
 }
 
 /// The profile of `username` as `viewer` sees it: pictures they may not see are locked tiles.
 pub async fn load(pool: &PgPool, username: &str, viewer: VoterId) -> Result<Profile, AccountError> {
-    let row: ProfileRow = sqlx::query_as(
-        "SELECT u.username, u.display_name, u.bio, to_char(u.created_at, 'YYYY-MM-DD') AS member_since,
-                v.votes_cast AS ratings_cast, u.hide_ratings_count, u.voter_id
-         FROM users u JOIN voters v ON v.id = u.voter_id
-         WHERE lower(u.username) = lower($1)",
+    let row = sqlx::query_as!(
+        ProfileRow,
+        r#"SELECT u.username, u.display_name, u.bio,
+                  to_char(u.created_at, 'YYYY-MM-DD') AS "member_since!",
+                  v.votes_cast AS ratings_cast, u.hide_ratings_count,
+                  u.voter_id AS "voter_id: VoterId"
+           FROM users u JOIN voters v ON v.id = u.voter_id
+           WHERE lower(u.username) = lower($1)"#,
+        username,
     )
-    .bind(username)
     .fetch_optional(pool)
     .await?
     .ok_or(AccountError::NoSuchProfile)?;
+    // Composed at run time: the visibility rule is one SQL fragment shared by every list.
     let rows: Vec<TileRow> = sqlx::query_as(&format!(
         "SELECT s.id, s.title, s.image_key, s.backdrop_rgb, s.subject_rgb, t.vote_count, t.rating_sum,
                 {} AS visible
@@ -49,11 +58,14 @@ pub async fn load(pool: &PgPool, username: &str, viewer: VoterId) -> Result<Prof
     .bind(viewer)
     .fetch_all(pool)
     .await?;
-    let (submission_count, received_votes, received_sum): (i64, i64, i64) = sqlx::query_as(
-        "SELECT count(*), coalesce(sum(t.vote_count), 0)::bigint, coalesce(sum(t.rating_sum), 0)::bigint
-         FROM submissions s JOIN tallies t ON t.submission_id = s.id WHERE s.submitted_by = $1",
+    let totals = sqlx::query_as!(
+        ProfileTotals,
+        r#"SELECT count(*) AS "submission_count!",
+                  coalesce(sum(t.vote_count), 0)::bigint AS "received_votes!",
+                  coalesce(sum(t.rating_sum), 0)::bigint AS "received_sum!"
+           FROM submissions s JOIN tallies t ON t.submission_id = s.id WHERE s.submitted_by = $1"#,
+        row.voter_id.0,
     )
-    .bind(row.voter_id)
     .fetch_one(pool)
     .await?;
     let submissions = rows.into_iter().filter_map(TileRow::into_tile).collect();
@@ -63,8 +75,8 @@ pub async fn load(pool: &PgPool, username: &str, viewer: VoterId) -> Result<Prof
         bio: row.bio,
         member_since: row.member_since,
         ratings_cast: (!row.hide_ratings_count).then_some(i64::from(row.ratings_cast)),
-        submission_count,
+        submission_count: totals.submission_count,
         submissions,
-        average_received: average(received_votes, received_sum),
+        average_received: average(totals.received_votes, totals.received_sum),
     })
 }

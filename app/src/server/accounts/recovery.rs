@@ -2,7 +2,7 @@
 
 use super::{
     AccountError, UserId,
-    links::{self, LinkPurpose},
+    links::{self, LinkPurpose, RedeemedLink},
     mailer::Message,
     password::check_new_password,
     sessions,
@@ -13,16 +13,16 @@ use std::net::IpAddr;
 /// Confirms the address a confirmation link was sent to (if it is still the account's).
 pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AccountError> {
     let mut tx = state.pool.begin().await?;
-    let Some((user, Some(email))) =
+    let Some(RedeemedLink { user, sent_to: Some(email) }) =
         links::redeem(&mut *tx, LinkPurpose::VerifyEmail, token).await?
     else {
         return Err(AccountError::BadLink);
     };
-    let confirmed = sqlx::query(
+    let confirmed = sqlx::query!(
         "UPDATE users SET email_verified_at = now() WHERE id = $1 AND lower(email) = lower($2)",
+        user.0,
+        email,
     )
-    .bind(user)
-    .bind(&email)
     .execute(&mut *tx)
     .await?;
     if confirmed.rows_affected() == 0 {
@@ -53,14 +53,16 @@ pub async fn request_reset(
 }
 
 async fn send_reset_link(state: &AppState, email: &Email) -> Result<(), AccountError> {
-    let account: Option<(UserId, String, String)> =
-        sqlx::query_as("SELECT id, username, email FROM users WHERE lower(email) = lower($1)")
-            .bind(email.as_str())
-            .fetch_optional(&state.pool)
-            .await?;
-    let Some((user, username, address)) = account else {
+    let account = sqlx::query!(
+        r#"SELECT id AS "id: UserId", username, email FROM users WHERE lower(email) = lower($1)"#,
+        email.as_str(),
+    )
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some(account) = account else {
         return Ok(());
     };
+    let (user, username, address) = (account.id, account.username, account.email);
     // The link names the address it goes to: following it proves that address, and no other.
     let token =
         links::issue(&state.pool, user, LinkPurpose::ResetPassword, Some(address.as_str())).await?;
@@ -86,23 +88,24 @@ pub async fn reset_password(
     check_new_password(new_password)?;
     let hash = state.passwords.hash(new_password).await?;
     let mut tx = state.pool.begin().await?;
-    let Some((user, sent_to)) = links::redeem(&mut *tx, LinkPurpose::ResetPassword, token).await?
+    let Some(RedeemedLink { user, sent_to }) =
+        links::redeem(&mut *tx, LinkPurpose::ResetPassword, token).await?
     else {
         return Err(AccountError::BadLink);
     };
     // The link reached the inbox it was sent to, which confirms that address, if it is still
     // the account's (changing the address ends reset links, but links issued before this rule
     // name no address and confirm nothing).
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET password_hash = $2,
              email_verified_at = CASE WHEN lower(email) = lower($3)
                                       THEN coalesce(email_verified_at, now())
                                       ELSE email_verified_at END
          WHERE id = $1",
+        user.0,
+        &hash,
+        sent_to,
     )
-    .bind(user)
-    .bind(&hash)
-    .bind(sent_to)
     .execute(&mut *tx)
     .await?;
     let ended = sessions::delete_others(&mut *tx, user, None).await?;

@@ -41,15 +41,17 @@ pub async fn register(
     // Hashed either way, so that both cases take the same time.
     let hash = state.passwords.hash(&form.password).await?;
     let mut tx = state.pool.begin().await?;
-    let taken: Option<(bool, bool)> = sqlx::query_as(
-        "SELECT bool_or(lower(username) = lower($1)), bool_or(lower(email) = lower($2))
-         FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($2)
-         HAVING count(*) > 0",
+    let taken = sqlx::query!(
+        r#"SELECT bool_or(lower(username) = lower($1)) AS "username!",
+                  bool_or(lower(email) = lower($2)) AS "email!"
+           FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($2)
+           HAVING count(*) > 0"#,
+        form.username.as_str(),
+        form.email.as_str(),
     )
-    .bind(form.username.as_str())
-    .bind(form.email.as_str())
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|taken| (taken.username, taken.email));
     match taken {
         // Usernames are public (profiles show them), so saying one is taken reveals nothing.
         Some((true, _)) => return Err(AccountError::UsernameTaken),
@@ -61,15 +63,15 @@ pub async fn register(
         _ => {}
     }
     let voter = VoterId::random();
-    sqlx::query("INSERT INTO voters (id) VALUES ($1)").bind(voter).execute(&mut *tx).await?;
-    let inserted = sqlx::query_scalar(
-        "INSERT INTO users (voter_id, username, email, password_hash, display_name)
-         VALUES ($1, $2, $3, $4, $2) RETURNING id",
+    sqlx::query!("INSERT INTO voters (id) VALUES ($1)", voter.0).execute(&mut *tx).await?;
+    let inserted = sqlx::query_scalar!(
+        r#"INSERT INTO users (voter_id, username, email, password_hash, display_name)
+           VALUES ($1, $2, $3, $4, $2) RETURNING id AS "id: UserId""#,
+        voter.0,
+        form.username.as_str(),
+        form.email.as_str(),
+        &hash,
     )
-    .bind(voter)
-    .bind(form.username.as_str())
-    .bind(form.email.as_str())
-    .bind(&hash)
     .fetch_one(&mut *tx)
     .await;
     let user: UserId = match inserted {

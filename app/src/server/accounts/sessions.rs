@@ -25,13 +25,14 @@ pub async fn create(
 ) -> Result<String, sqlx::Error> {
     let token = secrets::new_token();
     let seconds = f64::from(u32::try_from(lifetime.as_secs()).unwrap_or(u32::MAX));
-    sqlx::query(
+    let hash = secrets::token_hash(&token);
+    sqlx::query!(
         "INSERT INTO sessions (token_hash, user_id, expires_at)
          VALUES ($1, $2, now() + make_interval(secs => $3))",
+        hash.as_slice(),
+        user.0,
+        seconds,
     )
-    .bind(secrets::token_hash(&token).as_slice())
-    .bind(user)
-    .bind(seconds)
     .execute(executor)
     .await?;
     Ok(token)
@@ -43,27 +44,27 @@ pub async fn find(pool: &PgPool, token: &str) -> Result<Option<SignedInUser>, sq
         return Ok(None);
     }
     let hash = secrets::token_hash(token);
-    let row: Option<(UserId, VoterId, String, String, bool)> = sqlx::query_as(
-        "SELECT u.id, u.voter_id, u.username, u.display_name, u.email_verified_at IS NOT NULL
-         FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND s.expires_at > now()",
+    let row = sqlx::query!(
+        r#"SELECT u.id AS "user_id: UserId", u.voter_id AS "voter_id: VoterId", u.username,
+                  u.display_name, u.email_verified_at IS NOT NULL AS "email_verified!"
+           FROM sessions s JOIN users u ON u.id = s.user_id
+           WHERE s.token_hash = $1 AND s.expires_at > now()"#,
+        hash.as_slice(),
     )
-    .bind(hash.as_slice())
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(user_id, voter_id, username, display_name, email_verified)| SignedInUser {
-        user_id,
-        voter_id,
-        username,
-        display_name,
-        email_verified,
+    Ok(row.map(|row| SignedInUser {
+        user_id: row.user_id,
+        voter_id: row.voter_id,
+        username: row.username,
+        display_name: row.display_name,
+        email_verified: row.email_verified,
         session: hash,
     }))
 }
 
 pub async fn delete(executor: impl PgExecutor<'_>, session: &[u8; 32]) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(session.as_slice())
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", session.as_slice())
         .execute(executor)
         .await?;
     Ok(())
@@ -75,11 +76,11 @@ pub async fn delete_others(
     user: UserId,
     keep: Option<&[u8; 32]>,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "DELETE FROM sessions WHERE user_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2)",
+        user.0,
+        keep.map(|hash| hash.as_slice()),
     )
-    .bind(user)
-    .bind(keep.map(|hash| hash.as_slice()))
     .execute(executor)
     .await?;
     Ok(done.rows_affected())

@@ -14,16 +14,16 @@ use crate::{
 };
 
 pub async fn load(state: &AppState, user: UserId) -> Result<AccountSettings, AccountError> {
-    let row: Option<(String, String, bool, String, String, bool)> = sqlx::query_as(
-        "SELECT username, email, email_verified_at IS NOT NULL, display_name, bio, hide_ratings_count
-         FROM users WHERE id = $1",
+    sqlx::query_as!(
+        AccountSettings,
+        r#"SELECT username, email, email_verified_at IS NOT NULL AS "email_verified!",
+                  display_name, bio, hide_ratings_count
+           FROM users WHERE id = $1"#,
+        user.0,
     )
-    .bind(user)
     .fetch_optional(&state.pool)
-    .await?;
-    let (username, email, email_verified, display_name, bio, hide_ratings_count) =
-        row.ok_or(AccountError::SignInRequired)?;
-    Ok(AccountSettings { username, email, email_verified, display_name, bio, hide_ratings_count })
+    .await?
+    .ok_or(AccountError::SignInRequired)
 }
 
 pub async fn update_profile(
@@ -35,13 +35,13 @@ pub async fn update_profile(
 ) -> Result<(), AccountError> {
     let display_name = parse_display_name(display_name)?;
     let bio = parse_bio(bio)?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET display_name = $2, bio = $3, hide_ratings_count = $4 WHERE id = $1",
+        user.0,
+        display_name,
+        bio,
+        hide_ratings_count,
     )
-    .bind(user)
-    .bind(display_name)
-    .bind(bio)
-    .bind(hide_ratings_count)
     .execute(&state.pool)
     .await?;
     Ok(())
@@ -53,11 +53,9 @@ async fn confirm_password(
     user: UserId,
     password: &str,
 ) -> Result<(), AccountError> {
-    let stored: Option<String> =
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-            .bind(user)
-            .fetch_optional(&state.pool)
-            .await?;
+    let stored = sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user.0)
+        .fetch_optional(&state.pool)
+        .await?;
     match state.passwords.verify(password, stored.as_deref()).await? {
         Verdict::Wrong => Err(AccountError::WrongCurrentPassword),
         Verdict::Right | Verdict::RightButWeak => Ok(()),
@@ -75,9 +73,7 @@ pub async fn change_password(
     confirm_password(state, user.user_id, current).await?;
     let hash = state.passwords.hash(new).await?;
     let mut tx = state.pool.begin().await?;
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(user.user_id)
-        .bind(hash)
+    sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", user.user_id.0, hash)
         .execute(&mut *tx)
         .await?;
     sessions::delete_others(&mut *tx, user.user_id, Some(&user.session)).await?;
@@ -96,13 +92,13 @@ pub async fn change_email(
     let email = Email::parse(new_email)?;
     confirm_password(state, user.user_id, password).await?;
     let mut tx = state.pool.begin().await?;
-    let changed = sqlx::query(
+    let changed = sqlx::query!(
         "UPDATE users SET email = $2, email_verified_at = NULL
          WHERE id = $1 AND lower(email) <> lower($2)
            AND NOT EXISTS (SELECT 1 FROM users o WHERE lower(o.email) = lower($2) AND o.id <> $1)",
+        user.user_id.0,
+        email.as_str(),
     )
-    .bind(user.user_id)
-    .bind(email.as_str())
     .execute(&mut *tx)
     .await;
     let changed = match changed {
@@ -130,19 +126,20 @@ pub async fn resend_confirmation(
     state: &AppState,
     user: &SignedInUser,
 ) -> Result<(), AccountError> {
-    let pending: Option<(String, i64)> = sqlx::query_as(
-        "SELECT u.email,
-                (SELECT count(*) FROM account_tokens t
-                  WHERE t.user_id = u.id AND t.purpose = 'verify_email'
-                    AND t.created_at > now() - interval '15 minutes')
-           FROM users u WHERE u.id = $1 AND u.email_verified_at IS NULL",
+    let pending = sqlx::query!(
+        r#"SELECT u.email,
+                  (SELECT count(*) FROM account_tokens t
+                    WHERE t.user_id = u.id AND t.purpose = 'verify_email'
+                      AND t.created_at > now() - interval '15 minutes') AS "recent_links!"
+             FROM users u WHERE u.id = $1 AND u.email_verified_at IS NULL"#,
+        user.user_id.0,
     )
-    .bind(user.user_id)
     .fetch_optional(&state.pool)
     .await?;
-    let Some((address, recent)) = pending else {
+    let Some(pending) = pending else {
         return Ok(());
     };
+    let (address, recent) = (pending.email, pending.recent_links);
     if recent >= 3 {
         return Err(AccountError::Throttled(15));
     }
@@ -166,16 +163,16 @@ pub async fn delete_account(
     let mut tx = state.pool.begin().await?;
     // Votes have no foreign key to pictures (see migration 3): the pictures go first, which
     // waits for any vote on them being written, then their votes.
-    let removed: Vec<i64> =
-        sqlx::query_scalar("DELETE FROM submissions WHERE submitted_by = $1 RETURNING id")
-            .bind(user.voter_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    sqlx::query("DELETE FROM votes WHERE submission_id = ANY($1)")
-        .bind(&removed)
+    let removed = sqlx::query_scalar!(
+        "DELETE FROM submissions WHERE submitted_by = $1 RETURNING id",
+        user.voter_id.0,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM votes WHERE submission_id = ANY($1)", &removed)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM users WHERE id = $1").bind(user.user_id).execute(&mut *tx).await?;
+    sqlx::query!("DELETE FROM users WHERE id = $1", user.user_id.0).execute(&mut *tx).await?;
     tx.commit().await?;
     tracing::info!(user = %user.user_id, pictures = removed.len(), "account deleted");
     Ok(())

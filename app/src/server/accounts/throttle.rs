@@ -39,12 +39,12 @@ pub async fn count_attempt(pool: &PgPool, keys: &[Limit]) -> Result<Option<i64>,
 /// over, and the address's count drops by the one attempt that succeeded.
 pub async fn forget(pool: &PgPool, keys: &[Limit; 2]) -> Result<(), sqlx::Error> {
     let [address, pair] = keys;
-    sqlx::query(
+    sqlx::query!(
         "WITH pair AS (DELETE FROM rate_counts WHERE key = $2)
          UPDATE rate_counts SET count = greatest(count - 1, 0) WHERE key = $1",
+        address.key,
+        pair.key,
     )
-    .bind(&address.key)
-    .bind(&pair.key)
     .execute(pool)
     .await?;
     Ok(())

@@ -90,11 +90,11 @@ async fn uploads_today(
     executor: impl sqlx::PgExecutor<'_>,
     user: &SignedInUser,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM submissions
-          WHERE submitted_by = $1 AND created_at > now() - interval '1 day'",
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "uploads!" FROM submissions
+            WHERE submitted_by = $1 AND created_at > now() - interval '1 day'"#,
+        user.voter_id.0,
     )
-    .bind(user.voter_id)
     .fetch_one(executor)
     .await
 }
@@ -135,32 +135,33 @@ async fn store(
     // `may_upload` answered before the file was read: uploads finishing together could all
     // have been told yes. Their stores queue on the account's row and count again, so exactly
     // the allowance lands.
-    sqlx::query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE")
-        .bind(user.user_id)
-        .execute(&mut *tx)
+    sqlx::query!("SELECT 1 AS locked FROM users WHERE id = $1 FOR NO KEY UPDATE", user.user_id.0)
+        .fetch_optional(&mut *tx)
         .await?;
     if uploads_today(&mut *tx, user).await? >= MAX_UPLOADS_PER_DAY {
         return Ok(None);
     }
-    let id: SubmissionId = sqlx::query_scalar(
-        "INSERT INTO submissions (title, image_key, backdrop_rgb, subject_rgb, submitted_by, pick_key)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    // Colours are 24-bit RGB: they always fit the schema's `integer`.
+    let colour = |rgb: u32| i32::try_from(rgb & 0x00ff_ffff).unwrap_or_default();
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO submissions (title, image_key, backdrop_rgb, subject_rgb, submitted_by, pick_key)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id AS "id: SubmissionId""#,
+        title.as_str(),
+        image_key,
+        colour(picture.backdrop_rgb),
+        colour(picture.subject_rgb),
+        user.voter_id.0,
+        pick_key,
     )
-    .bind(title.as_str())
-    .bind(&image_key)
-    .bind(picture.backdrop_rgb as i32)
-    .bind(picture.subject_rgb as i32)
-    .bind(user.voter_id)
-    .bind(pick_key)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO picture_files (submission_id, width, jpeg)
          SELECT $1, width, jpeg FROM UNNEST($2::int[], $3::bytea[]) AS f (width, jpeg)",
+        id.0,
+        &widths,
+        &files,
     )
-    .bind(id)
-    .bind(&widths)
-    .bind(&files)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
