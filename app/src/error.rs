@@ -1,14 +1,32 @@
 //! The error every server function returns: a stable code for programs, a sentence for people.
 
+use http::StatusCode;
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
 use serde::{Deserialize, Serialize};
 
-/// What went wrong, as a client can act on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The query parameter a form posted without JavaScript is sent back with: `?problem=<code>`.
+pub const PROBLEM_PARAM: &str = "problem";
+
+/// What went wrong, as a client can act on it. Its name (serde's and strum's, one spelling) is
+/// the stable part: programs and `?problem=` addresses use it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumIter,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     /// The request was malformed (missing or undecodable fields).
     BadRequest,
@@ -56,95 +74,46 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 27] = [
-        Self::BadRequest,
-        Self::BadRating,
-        Self::BadTicket,
-        Self::ForeignTicket,
-        Self::ExpiredTicket,
-        Self::CookiesRequired,
-        Self::AlreadyRated,
-        Self::StaleTicket,
-        Self::VoteInProgress,
-        Self::CrossSite,
-        Self::Invalid,
-        Self::UsernameTaken,
-        Self::LoginFailed,
-        Self::TooManyAttempts,
-        Self::BadLink,
-        Self::SignInRequired,
-        Self::NotFound,
-        Self::EmailUnverified,
-        Self::BadTitle,
-        Self::NotAnImage,
-        Self::ImageTooSmall,
-        Self::ImageTooLarge,
-        Self::UploadLimit,
-        Self::UploadBusy,
-        Self::Unavailable,
-        Self::Internal,
-        Self::Network,
-    ];
+    /// Every code, for tables and tests.
+    pub fn all() -> impl Iterator<Item = ErrorCode> {
+        <Self as strum::IntoEnumIterator>::iter()
+    }
 
     /// The HTTP status this error is answered with.
-    pub fn status(self) -> u16 {
+    pub fn status(self) -> StatusCode {
         match self {
             Self::BadRequest
             | Self::BadRating
             | Self::BadTicket
             | Self::CookiesRequired
             | Self::Invalid
-            | Self::BadTitle => 400,
-            Self::LoginFailed | Self::SignInRequired => 401,
-            Self::ForeignTicket | Self::CrossSite | Self::EmailUnverified => 403,
-            Self::NotFound => 404,
+            | Self::BadTitle => StatusCode::BAD_REQUEST,
+            Self::LoginFailed | Self::SignInRequired => StatusCode::UNAUTHORIZED,
+            Self::ForeignTicket | Self::CrossSite | Self::EmailUnverified => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
             Self::AlreadyRated | Self::StaleTicket | Self::VoteInProgress | Self::UsernameTaken => {
-                409
+                StatusCode::CONFLICT
             }
-            Self::ExpiredTicket | Self::BadLink => 410,
-            Self::ImageTooLarge => 413,
-            Self::NotAnImage => 415,
-            Self::ImageTooSmall => 422,
-            Self::TooManyAttempts | Self::UploadLimit | Self::UploadBusy => 429,
-            Self::Unavailable | Self::Network => 503,
-            Self::Internal => 500,
+            Self::ExpiredTicket | Self::BadLink => StatusCode::GONE,
+            Self::ImageTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::ImageTooSmall => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyAttempts | Self::UploadLimit | Self::UploadBusy => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            Self::Unavailable | Self::Network => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
+    /// The code's name, as JSON and `?problem=` carry it (`"bad_rating"`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BadRequest => "bad_request",
-            Self::BadRating => "bad_rating",
-            Self::BadTicket => "bad_ticket",
-            Self::ForeignTicket => "foreign_ticket",
-            Self::ExpiredTicket => "expired_ticket",
-            Self::CookiesRequired => "cookies_required",
-            Self::AlreadyRated => "already_rated",
-            Self::StaleTicket => "stale_ticket",
-            Self::VoteInProgress => "vote_in_progress",
-            Self::CrossSite => "cross_site",
-            Self::Invalid => "invalid",
-            Self::UsernameTaken => "username_taken",
-            Self::LoginFailed => "login_failed",
-            Self::TooManyAttempts => "too_many_attempts",
-            Self::BadLink => "bad_link",
-            Self::SignInRequired => "sign_in_required",
-            Self::NotFound => "not_found",
-            Self::EmailUnverified => "email_unverified",
-            Self::BadTitle => "bad_title",
-            Self::NotAnImage => "not_an_image",
-            Self::ImageTooSmall => "image_too_small",
-            Self::ImageTooLarge => "image_too_large",
-            Self::UploadLimit => "upload_limit",
-            Self::UploadBusy => "upload_busy",
-            Self::Unavailable => "unavailable",
-            Self::Internal => "internal",
-            Self::Network => "network",
-        }
+        self.into()
     }
 
+    /// The code a name stands for; `None` for a name that is not a code.
     pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == code)
+        code.parse().ok()
     }
 
     /// The sentence shown when nothing more specific is known.
@@ -201,7 +170,7 @@ impl ErrorCode {
                 "Your other uploads are still on their way. Wait for them to finish, then send this one."
             }
             Self::Unavailable => {
-                "We couldn't save your vote just now. Nothing was lost — please try again."
+                "We couldn't do that just now. Nothing was changed — please try again in a moment."
             }
             Self::Internal => "Something went wrong on our side. Please try again.",
             Self::Network => "We couldn't reach RateMyDerp. Check your connection and try again.",
@@ -249,10 +218,28 @@ impl FromServerFnError for AppError {
         };
         // Framework-level failures (such as undecodable arguments) otherwise leave as 500s.
         #[cfg(feature = "ssr")]
-        crate::server::respond_with_status(error.code);
+        respond_with_status(error.code);
         error
     }
 }
+
+/// Answering errors over HTTP: the server side of this file, never in the browser bundle.
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::ErrorCode;
+    use leptos::prelude::use_context;
+    use leptos_axum::ResponseOptions;
+
+    /// Sets the status of the response being built for the current request to `code`'s.
+    pub fn respond_with_status(code: ErrorCode) {
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.set_status(code.status());
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::respond_with_status;
 
 #[cfg(test)]
 mod tests {
@@ -260,7 +247,7 @@ mod tests {
 
     #[test]
     fn codes_round_trip_through_their_names() {
-        for code in ErrorCode::ALL {
+        for code in ErrorCode::all() {
             assert_eq!(ErrorCode::from_code(code.as_str()), Some(code));
             let json = serde_json::to_string(&code).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
@@ -270,11 +257,10 @@ mod tests {
 
     #[test]
     fn client_mistakes_are_4xx_and_outages_5xx() {
-        for code in ErrorCode::ALL {
-            let status = code.status();
+        for code in ErrorCode::all() {
             let client_side =
                 !matches!(code, ErrorCode::Unavailable | ErrorCode::Internal | ErrorCode::Network);
-            assert_eq!((400..500).contains(&status), client_side, "{code:?}");
+            assert_eq!(code.status().is_client_error(), client_side, "{code:?}");
         }
     }
 }

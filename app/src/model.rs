@@ -110,6 +110,10 @@ fn truncate_for_display(input: &str, max_chars: usize) -> String {
     }
 }
 
+/// Said when a vote could not be recorded (the database is away): nothing was counted.
+pub const VOTE_NOT_SAVED: &str =
+    "We couldn't save your vote just now. Nothing was lost — please try again.";
+
 /// The widths, in pixels, each picture is served at.
 pub const IMAGE_WIDTHS: [u32; 3] = [320, 640, 960];
 

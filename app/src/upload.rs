@@ -11,6 +11,8 @@ pub const MAX_UPLOADS_PER_DAY: i64 = 20;
 pub const MAX_UPLOADS_IN_FLIGHT: usize = 2;
 pub const MAX_TITLE_CHARS: usize = 120;
 /// What the file picker offers.
+/// Said when a picture could not be stored (the database is away): nothing was kept.
+pub const PICTURE_NOT_SAVED: &str = "We couldn't save your picture just now. Please try again.";
 pub const ACCEPTED_TYPES: &str = "image/jpeg,image/png,image/webp";
 
 /// A picture's title, which is also its alt text: 1–120 characters, no control characters,

@@ -19,20 +19,27 @@ pub async fn who_is_signed_in() -> Result<Option<SignedIn>, AppError> {
 
 #[server(endpoint = "sign-up")]
 pub async fn sign_up(username: String, email: String, password: String) -> Result<(), AppError> {
-    use crate::server::{accounts::register, client_address, finish, state};
+    use crate::server::{
+        accounts::register,
+        client_address,
+        outcome::{OnSuccess, form_outcome},
+        state,
+    };
     let result = async {
         let form = register::Registration::parse(&username, &email, &password)?;
         register::register(&state()?, form, client_address()).await?;
         Ok(())
     };
-    finish(result.await, "/signup/check-your-inbox", "/signup")
+    form_outcome(result.await, OnSuccess::GoTo("/signup/check-your-inbox"), "/signup")
 }
 
 #[server(endpoint = "log-in")]
 pub async fn log_in(identifier: String, password: String) -> Result<(), AppError> {
     use crate::server::{
         accounts::login::{LoginAttempt, login},
-        client_address, finish, request_context, set_cookie, signed_in_user,
+        client_address,
+        outcome::{OnSuccess, form_outcome},
+        request_context, set_cookie, signed_in_user,
     };
     let result = async {
         let (state, voter) = request_context()?;
@@ -48,12 +55,16 @@ pub async fn log_in(identifier: String, password: String) -> Result<(), AppError
         set_cookie(&state.cookies.session_set_cookie(&token, state.accounts.session_lifetime));
         Ok(())
     };
-    finish(result.await, "/", "/login")
+    form_outcome(result.await, OnSuccess::GoTo("/"), "/login")
 }
 
 #[server(endpoint = "log-out")]
 pub async fn log_out() -> Result<(), AppError> {
-    use crate::server::{accounts::login::logout, finish, state};
+    use crate::server::{
+        accounts::login::logout,
+        outcome::{OnSuccess, form_outcome},
+        state,
+    };
     let result = async {
         let state = state()?;
         if let Some(user) = crate::server::signed_in_user() {
@@ -62,7 +73,7 @@ pub async fn log_out() -> Result<(), AppError> {
         forget_browser(&state);
         Ok(())
     };
-    finish(result.await, "/", "/")
+    form_outcome(result.await, OnSuccess::GoTo("/"), "/")
 }
 
 /// After logging out or deleting the account, the browser starts over as a new anonymous
@@ -81,9 +92,13 @@ fn forget_browser(state: &crate::server::AppState) {
 
 #[server(endpoint = "confirm-email")]
 pub async fn confirm_email(token: String) -> Result<(), AppError> {
-    use crate::server::{accounts::recovery, finish, state};
+    use crate::server::{
+        accounts::recovery,
+        outcome::{OnSuccess, form_outcome},
+        state,
+    };
     let result = async { Ok(recovery::verify_email(&state()?, &token).await?) };
-    finish(result.await, "/verify-email?confirmed", "/verify-email")
+    form_outcome(result.await, OnSuccess::GoTo("/verify-email?confirmed"), "/verify-email")
 }
 
 #[server(endpoint = "forgot-password")]
@@ -92,7 +107,9 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         account::Email,
         server::{
             accounts::{AccountError, recovery},
-            client_address, finish, state,
+            client_address,
+            outcome::{OnSuccess, form_outcome},
+            state,
         },
     };
     let result = async {
@@ -100,50 +117,46 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
         recovery::request_reset(&state()?, email, client_address()).await?;
         Ok(())
     };
-    finish(result.await, "/forgot-password?sent", "/forgot-password")
+    form_outcome(result.await, OnSuccess::GoTo("/forgot-password?sent"), "/forgot-password")
 }
 
 #[server(endpoint = "reset-password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    use crate::server::{accounts::recovery, finish, state};
+    use crate::server::{
+        accounts::recovery,
+        outcome::{OnSuccess, form_outcome},
+        state,
+    };
     let result = async { Ok(recovery::reset_password(&state()?, &token, &password).await?) };
     let form_page = format!("/reset-password?token={}", urlencode(&token));
-    finish(result.await, "/login?reset", &form_page)
+    form_outcome(result.await, OnSuccess::GoTo("/login?reset"), &form_page)
 }
 
 /// Keeps a token that is not ours from breaking the URL it is put back into.
 #[cfg(feature = "ssr")]
 fn urlencode(text: &str) -> String {
-    text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').take(64).collect()
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 #[server(endpoint = "profile")]
 pub async fn load_profile(username: String) -> Result<Profile, AppError> {
-    use crate::server::{accounts::profile, request_context, respond_with_status};
-    let result: Result<Profile, AppError> = async {
+    use crate::server::{accounts::profile, outcome::loaded, request_context};
+    let result = async {
         let (state, viewer) = request_context()?;
         Ok(profile::load(&state.pool, &username, viewer.id).await?)
-    }
-    .await;
+    };
     // Also runs while the page renders: a missing profile makes the page a 404.
-    if let Err(error) = &result {
-        respond_with_status(error.code);
-    }
-    result
+    loaded(result.await)
 }
 
 #[server(endpoint = "settings")]
 pub async fn load_account_settings() -> Result<AccountSettings, AppError> {
-    use crate::server::{accounts::settings, respond_with_status};
+    use crate::server::{accounts::settings, outcome::loaded};
     let result = async {
         let (state, user) = signed_in_context()?;
         Ok(settings::load(&state, user.user_id).await?)
     };
-    let result: Result<AccountSettings, AppError> = result.await;
-    if let Err(error) = &result {
-        respond_with_status(error.code);
-    }
-    result
+    loaded(result.await)
 }
 
 /// The shared state and the signed-in user, or "please log in".
@@ -163,7 +176,10 @@ pub async fn save_profile(
     // A checkbox: sent ("on") only when ticked.
     #[server(default)] hide_ratings_count: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts::settings, finish};
+    use crate::server::{
+        accounts::settings,
+        outcome::{OnSuccess, form_outcome},
+    };
     let result = async {
         let (state, user) = signed_in_context()?;
         settings::update_profile(
@@ -176,7 +192,7 @@ pub async fn save_profile(
         .await?;
         Ok(())
     };
-    finish(result.await, "/settings?saved=profile", "/settings")
+    form_outcome(result.await, OnSuccess::GoTo("/settings?saved=profile"), "/settings")
 }
 
 #[server(endpoint = "settings/password")]
@@ -184,45 +200,57 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{accounts::settings, finish};
+    use crate::server::{
+        accounts::settings,
+        outcome::{OnSuccess, form_outcome},
+    };
     let result = async {
         let (state, user) = signed_in_context()?;
         Ok(settings::change_password(&state, &user, &current_password, &new_password).await?)
     };
-    finish(result.await, "/settings?saved=password", "/settings")
+    form_outcome(result.await, OnSuccess::GoTo("/settings?saved=password"), "/settings")
 }
 
 #[server(endpoint = "settings/email")]
 pub async fn change_email(email: String, password: String) -> Result<(), AppError> {
-    use crate::server::{accounts::settings, finish};
+    use crate::server::{
+        accounts::settings,
+        outcome::{OnSuccess, form_outcome},
+    };
     let result = async {
         let (state, user) = signed_in_context()?;
         Ok(settings::change_email(&state, &user, &email, &password).await?)
     };
-    finish(result.await, "/settings?saved=email", "/settings")
+    form_outcome(result.await, OnSuccess::GoTo("/settings?saved=email"), "/settings")
 }
 
 /// Emails the confirmation link again. `page` is where a form posted without JavaScript came
 /// from, and returns to: the settings or the upload page.
 #[server(endpoint = "settings/resend-confirmation")]
 pub async fn resend_confirmation(page: String) -> Result<(), AppError> {
-    use crate::server::{accounts::settings, finish};
+    use crate::server::{
+        accounts::settings,
+        outcome::{OnSuccess, form_outcome},
+    };
     let page = if page == "/upload" { "/upload" } else { "/settings" };
     let result = async {
         let (state, user) = signed_in_context()?;
         Ok(settings::resend_confirmation(&state, &user).await?)
     };
-    finish(result.await, &format!("{page}?sent-confirmation"), page)
+    form_outcome(result.await, OnSuccess::GoTo(&format!("{page}?sent-confirmation")), page)
 }
 
 #[server(endpoint = "settings/delete")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
-    use crate::server::{accounts::settings, finish};
+    use crate::server::{
+        accounts::settings,
+        outcome::{OnSuccess, form_outcome},
+    };
     let result = async {
         let (state, user) = signed_in_context()?;
         settings::delete_account(&state, &user, &password).await?;
         forget_browser(&state);
         Ok(())
     };
-    finish(result.await, "/?account-deleted", "/settings")
+    form_outcome(result.await, OnSuccess::GoTo("/?account-deleted"), "/settings")
 }

@@ -14,18 +14,20 @@ pub use accounts::*;
 pub async fn current_view() -> Result<VoteView, AppError> {
     use crate::{
         error::ErrorCode,
-        server::{ErrorChain, request_context, respond_with_status, views},
+        server::{ErrorChain, outcome::loaded, request_context, views},
     };
-    let (state, voter) = request_context()?;
+    let result = async {
+        let (state, voter) = request_context()?;
+        views::current_view(&state.pool, &state.signer, voter.id).await.map_err(|error| {
+            tracing::error!(error = %ErrorChain(&error), "could not load the voter's view");
+            AppError::with_message(
+                ErrorCode::Unavailable,
+                "Our database isn't answering right now. Please try again in a moment.",
+            )
+        })
+    };
     // Also runs while the page itself is rendered, so a failure sets the page's status.
-    views::current_view(&state.pool, &state.signer, voter.id).await.map_err(|error| {
-        tracing::error!(error = %ErrorChain(&error), "could not load the voter's view");
-        respond_with_status(ErrorCode::Unavailable);
-        AppError::with_message(
-            ErrorCode::Unavailable,
-            "Our database isn't answering right now. Please try again in a moment.",
-        )
-    })
+    loaded(result.await)
 }
 
 /// Rates the picture named by `ticket`: answers with the crowd's tally and reveals the next one.
@@ -33,12 +35,15 @@ pub async fn current_view() -> Result<VoteView, AppError> {
 /// `rating` is taken as text so that a bad value gets a message saying what is wrong with it.
 #[server(endpoint = "vote")]
 pub async fn cast_vote(ticket: String, rating: String) -> Result<VoteOutcome, AppError> {
-    use crate::server::{answer, request_context, vote};
+    use crate::server::{
+        outcome::{OnSuccess, form_outcome},
+        request_context, vote,
+    };
     let outcome = async {
         let (state, voter) = request_context()?;
         Ok(vote::cast_vote(&state, voter, &ticket, &rating).await?)
     };
-    answer(outcome.await, "/")
+    form_outcome(outcome.await, OnSuccess::StayOnForm, "/")
 }
 
 /// "Rate it to see it" on a locked tile: the picture becomes the voter's next one (at once when
@@ -49,8 +54,9 @@ pub async fn rate_picture(id: i64) -> Result<(), AppError> {
         error::ErrorCode,
         model::SubmissionId,
         server::{
-            ErrorChain, finish,
+            ErrorChain,
             next_up::{self, NextUpError},
+            outcome::{OnSuccess, form_outcome},
             request_context,
         },
     };
@@ -64,12 +70,9 @@ pub async fn rate_picture(id: i64) -> Result<(), AppError> {
             ),
             NextUpError::Database(error) => {
                 tracing::error!(error = %ErrorChain(&error), "could not queue a picture");
-                AppError::with_message(
-                    ErrorCode::Unavailable,
-                    "We couldn't do that just now. Please try again.",
-                )
+                AppError::new(ErrorCode::Unavailable)
             }
         })
     };
-    finish(result.await, "/", "/")
+    form_outcome(result.await, OnSuccess::GoTo("/"), "/")
 }

@@ -1,4 +1,5 @@
 pub mod account;
+pub mod forms;
 pub mod not_found;
 pub mod profile;
 pub mod tiles;

@@ -1,14 +1,15 @@
 //! `/upload`: a plain multipart form posted to `POST /upload`, which answers with a redirect
 //! back here, so that it works the same with and without JavaScript.
 
-use super::account::{
-    AuthRevision, FormProblem, FormSuccess, has_flag, links::ResendConfirmation, posted_problem,
+use super::{
+    account::{AuthRevision, links::ResendConfirmation},
+    forms::{FormProblem, FormSuccess, has_flag, posted_problem},
 };
 use crate::{
     account::SignedIn,
     api::who_is_signed_in,
     error::ErrorCode,
-    upload::{ACCEPTED_TYPES, MAX_TITLE_CHARS, MAX_UPLOAD_BYTES},
+    upload::{ACCEPTED_TYPES, MAX_TITLE_CHARS, MAX_UPLOAD_BYTES, PICTURE_NOT_SAVED},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -52,10 +53,7 @@ fn PostedProblem() -> impl IntoView {
     let posted = posted_problem();
     let problem = move || {
         Some(match posted()? {
-            // The general sentence speaks of votes.
-            ErrorCode::Unavailable => {
-                "We couldn't save your picture just now. Please try again.".to_owned()
-            }
+            ErrorCode::Unavailable => PICTURE_NOT_SAVED.to_owned(),
             code => code.default_message().to_owned(),
         })
     };

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod blocking;
 pub mod in_flight;
 pub mod next_up;
+pub mod outcome;
 pub mod picks;
 pub mod rate_limits;
 pub mod signing;
@@ -19,11 +20,7 @@ use crate::error::{AppError, ErrorCode};
 use accounts::{
     AccountPolicy, mailer::Mailer, password::PasswordHasherPool, sessions::SignedInUser,
 };
-use http::{
-    HeaderValue, StatusCode,
-    header::{ACCEPT, SET_COOKIE},
-    request::Parts,
-};
+use http::{HeaderValue, header::SET_COOKIE, request::Parts};
 use leptos::prelude::{LeptosOptions, use_context, with_context};
 use leptos_axum::ResponseOptions;
 use signing::Signer;
@@ -123,27 +120,6 @@ pub fn request_context() -> Result<(AppState, Voter), AppError> {
     }
 }
 
-/// Sets the status of the response being built for the current request.
-pub fn respond_with_status(code: ErrorCode) {
-    if let Some(response) = use_context::<ResponseOptions>() {
-        response.set_status(
-            StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
-}
-
-/// Whether the current request is a plain HTML form post (the browser runs no JavaScript).
-fn is_plain_form_post() -> bool {
-    with_context::<Parts, _>(|parts| {
-        parts
-            .headers
-            .get(ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    })
-    .unwrap_or(false)
-}
-
 /// The account behind the current request, if it carries a live session.
 pub fn signed_in_user() -> Option<SignedInUser> {
     with_context::<Parts, _>(|parts| parts.extensions.get::<Option<SignedInUser>>().cloned())
@@ -190,42 +166,4 @@ pub fn set_cookie(value: &str) {
     {
         response.append_header(SET_COOKIE, value);
     }
-}
-
-/// Finishes a form's server function: on success, the browser goes to `success` (with or
-/// without JavaScript); on failure, a plain form post goes back to `form_page` with the
-/// problem named, and programs get the error's status.
-pub fn finish<T>(
-    result: Result<T, AppError>,
-    success: &str,
-    form_page: &str,
-) -> Result<T, AppError> {
-    match &result {
-        Ok(_) => leptos_axum::redirect(success),
-        Err(error) if is_plain_form_post() => {
-            let separator = if form_page.contains('?') { '&' } else { '?' };
-            leptos_axum::redirect(&format!(
-                "{form_page}{separator}problem={}",
-                error.code.as_str()
-            ));
-        }
-        Err(error) => respond_with_status(error.code),
-    }
-    result
-}
-
-/// Finishes a server function's answer. Programs get the error's status code. A plain form
-/// post is sent back to the page it came from, with the problem named in the query string so
-/// that the page can explain it (after a success, the page shows the next picture).
-pub fn answer<T>(result: Result<T, AppError>, page: &str) -> Result<T, AppError> {
-    if is_plain_form_post() {
-        let location = match &result {
-            Ok(_) => page.to_owned(),
-            Err(error) => format!("{page}?problem={}", error.code.as_str()),
-        };
-        leptos_axum::redirect(&location);
-    } else if let Err(error) = &result {
-        respond_with_status(error.code);
-    }
-    result
 }

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     error::{AppError, ErrorCode},
-    model::{Rating, RatingError, SubmissionId, Tally, VoteOutcome},
+    model::{Rating, RatingError, SubmissionId, Tally, VOTE_NOT_SAVED, VoteOutcome},
 };
 use std::time::SystemTime;
 
@@ -51,7 +51,7 @@ impl From<VoteError> for AppError {
             VoteError::InProgress => ErrorCode::VoteInProgress.into(),
             VoteError::Write(_) | VoteError::Database(_) => {
                 tracing::error!(error = %ErrorChain(&error), "vote not recorded");
-                ErrorCode::Unavailable.into()
+                AppError::with_message(ErrorCode::Unavailable, VOTE_NOT_SAVED)
             }
         }
     }

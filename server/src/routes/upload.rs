@@ -7,6 +7,7 @@ use app::{
     server::{
         AppState,
         accounts::sessions::SignedInUser,
+        outcome::problem_location,
         uploads::{self, UploadError},
     },
     upload::PictureTitle,
@@ -39,8 +40,7 @@ pub async fn upload(
         Ok(_) => Redirect::to(&format!("{PAGE}?uploaded")).into_response(),
         // A redirect rather than a bare status: the browser shows the form and the problem.
         Err(error) => {
-            let code = AppError::from(error).code;
-            Redirect::to(&format!("{PAGE}?problem={}", code.as_str())).into_response()
+            Redirect::to(&problem_location(PAGE, AppError::from(error).code)).into_response()
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Pages behind emailed links, and the form that sends one.
 
-use super::{FormProblem, FormSuccess, form_problem, has_flag};
+use crate::pages::forms::{FormProblem, FormSuccess, form_problem, has_flag};
 use crate::{
     account::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
     api::{ConfirmEmail, ForgotPassword, ResendConfirmation, ResetPassword},

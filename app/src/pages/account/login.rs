@@ -1,5 +1,6 @@
-use super::{AuthRevision, FormProblem, FormSuccess, form_problem, has_flag};
+use super::AuthRevision;
 use crate::api::LogIn;
+use crate::pages::forms::{FormProblem, FormSuccess, form_problem, has_flag};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 

@@ -1,4 +1,4 @@
-use super::{FormProblem, form_problem};
+use crate::pages::forms::{FormProblem, form_problem};
 use crate::{
     account::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
     api::SignUp,

@@ -7,11 +7,11 @@ mod states;
 use crate::{
     api::{CastVote, CurrentView, current_view},
     error::{AppError, ErrorCode},
-    model::VoteView,
+    model::{VOTE_NOT_SAVED, VoteView},
+    pages::forms::posted_problem,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use picture::{PictureFrame, VerdictCard};
 use rating_form::RatingForm;
 use states::{AllRated, LoadFailed};
@@ -20,8 +20,7 @@ use states::{AllRated, LoadFailed};
 pub fn VotePage() -> impl IntoView {
     let initial = Resource::new(|| (), |_| current_view());
     // Set by the server when a vote posted without JavaScript was refused.
-    let posted_problem = use_query_map()
-        .with_untracked(|query| query.get("problem").and_then(|code| ErrorCode::from_code(&code)));
+    let posted_problem = untrack(posted_problem());
     view! {
         <Title text="Rate the derp"/>
         <Transition fallback=|| view! { <div class="picture-frame loading" aria-hidden="true"></div> }>
@@ -51,7 +50,10 @@ fn needs_resync(code: ErrorCode) -> bool {
 #[component]
 fn VoteLoop(initial: VoteView, posted_problem: Option<ErrorCode>) -> impl IntoView {
     let state = RwSignal::new(initial);
-    let problem = RwSignal::new(posted_problem.map(AppError::new));
+    let problem = RwSignal::new(posted_problem.map(|code| match code {
+        ErrorCode::Unavailable => AppError::with_message(code, VOTE_NOT_SAVED),
+        code => AppError::new(code),
+    }));
     let cast = ServerAction::<CastVote>::new();
     let resync = ServerAction::<CurrentView>::new();
 

@@ -90,10 +90,7 @@ impl From<AccountError> for AppError {
             AccountError::NoSuchProfile => AppError::new(ErrorCode::NotFound),
             AccountError::Password(_) | AccountError::Database(_) => {
                 tracing::error!(error = %ErrorChain(&error), "account request failed");
-                AppError::with_message(
-                    ErrorCode::Unavailable,
-                    "We couldn't do that just now. Nothing was changed — please try again.",
-                )
+                AppError::new(ErrorCode::Unavailable)
             }
         }
     }

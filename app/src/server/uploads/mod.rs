@@ -7,7 +7,7 @@ use super::{AppState, ErrorChain, accounts::sessions::SignedInUser};
 use crate::{
     error::{AppError, ErrorCode},
     model::SubmissionId,
-    upload::{MAX_UPLOADS_PER_DAY, PictureTitle},
+    upload::{MAX_UPLOADS_PER_DAY, PICTURE_NOT_SAVED, PictureTitle},
 };
 use pipeline::{PipelineError, ProcessedPicture};
 use rand::Rng;
@@ -56,10 +56,7 @@ impl From<UploadError> for AppError {
             | UploadError::Worker(_)
             | UploadError::Database(_) => {
                 tracing::error!(error = %ErrorChain(&error), "an upload failed");
-                return AppError::with_message(
-                    ErrorCode::Unavailable,
-                    "We couldn't save your picture just now. Please try again.",
-                );
+                return AppError::with_message(ErrorCode::Unavailable, PICTURE_NOT_SAVED);
             }
         };
         AppError::new(code)
