@@ -1,14 +1,14 @@
 //! RateMyDerp: the Leptos app shared by the server (SSR) and the browser (hydration).
 
-pub mod account;
+pub mod accounts;
 pub mod api;
 pub mod error;
-pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod tiles;
-pub mod upload;
+pub mod uploads;
+pub mod votes;
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ use leptos_router::{
     components::{A, Route, Router, Routes},
 };
 use pages::{
-    account::{
+    accounts::{
         AuthRevision,
         links::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
         login::LoginPage,
@@ -27,8 +27,8 @@ use pages::{
     },
     not_found::NotFound,
     profile::ProfilePage,
-    upload::UploadPage,
-    vote::VotePage,
+    uploads::UploadPage,
+    votes::VotePage,
 };
 
 /// What the Content-Security-Policy says of every response; pages add their `script-src`.

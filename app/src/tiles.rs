@@ -1,7 +1,7 @@
 //! Pictures in lists (profiles today; leaderboards, search and feeds later), under the site's
 //! rule: a picture is seen only by voting.
 
-use crate::model::{Picture, Rgb, SubmissionId, placeholder_css};
+use crate::votes::{Picture, Rgb, SubmissionId, placeholder_css};
 use serde::{Deserialize, Serialize};
 
 /// A picture as a list shows it. Its image and score go only to its owner and to the voters who

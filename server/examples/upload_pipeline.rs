@@ -7,7 +7,7 @@
 #![allow(clippy::print_stdout)]
 
 use anyhow::Context as _;
-use app::{model::IMAGE_WIDTHS, server::uploads::pipeline::process};
+use app::{server::uploads::pipeline::process, votes::IMAGE_WIDTHS};
 use image::{ExtendedColorType, ImageEncoder, codecs::jpeg::JpegEncoder};
 use std::{
     process::Command,

@@ -17,10 +17,10 @@ use app::server::{
         mailer::{Mailer, SmtpMailer, SmtpSetupError},
         password::PasswordHasherPool,
     },
+    cookies::CookiePolicy,
     in_flight::InFlight,
     signing::{SecretKey, Signer},
     vote_writer::{VoteWriter, VoteWriterTask},
-    voter::CookiePolicy,
 };
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
@@ -135,7 +135,7 @@ impl Application {
             image_work: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
-            uploads_in_flight: InFlight::new(app::upload::MAX_UPLOADS_IN_FLIGHT),
+            uploads_in_flight: InFlight::new(app::uploads::MAX_UPLOADS_IN_FLIGHT),
         });
         let router = routes::router(
             state,

@@ -2,7 +2,7 @@
 //! browser is sent on to the next page, on failure back to the form with the problem named.
 
 use crate::{
-    account::{AccountSettings, Profile, SignedIn},
+    accounts::{AccountSettings, Profile, SignedIn},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -104,7 +104,7 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
 #[server(endpoint = "forgot-password")]
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use crate::{
-        account::Email,
+        accounts::Email,
         server::{
             accounts::{AccountError, recovery},
             client_address,
@@ -132,9 +132,11 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     form_outcome(result.await, OnSuccess::GoTo("/login?reset"), &form_page)
 }
 
-/// Keeps a token that is not ours from breaking the URL it is put back into.
+/// Puts text into a URL's query safely. Our tokens are 43 characters: anything past 128 is not
+/// one of them, and is cut so that a pasted essay does not become the redirect's address.
 #[cfg(feature = "ssr")]
 fn urlencode(text: &str) -> String {
+    let text: String = text.chars().take(128).collect();
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 

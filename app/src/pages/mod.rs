@@ -1,7 +1,7 @@
-pub mod account;
+pub mod accounts;
 pub mod forms;
 pub mod not_found;
 pub mod profile;
 pub mod tiles;
-pub mod upload;
-pub mod vote;
+pub mod uploads;
+pub mod votes;

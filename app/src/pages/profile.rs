@@ -1,7 +1,7 @@
 //! Public profiles at `/u/{username}`.
 
 use crate::{
-    account::Profile,
+    accounts::Profile,
     api::load_profile,
     error::ErrorCode,
     pages::{not_found::NotFound, tiles::TileGrid},

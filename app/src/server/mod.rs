@@ -2,24 +2,25 @@
 
 pub mod accounts;
 pub mod blocking;
+pub mod cookies;
+pub mod identity;
 pub mod in_flight;
-pub mod next_up;
 pub mod outcome;
 pub mod picks;
 pub mod rate_limits;
 pub mod signing;
 pub mod ticket;
 pub mod uploads;
-pub mod views;
 pub mod visibility;
-pub mod vote;
 pub mod vote_writer;
 pub mod voter;
+pub mod votes;
 
 use crate::error::{AppError, ErrorCode};
 use accounts::{
     AccountPolicy, mailer::Mailer, password::PasswordHasherPool, sessions::SignedInUser,
 };
+use cookies::CookiePolicy;
 use http::{HeaderValue, header::SET_COOKIE, request::Parts};
 use leptos::prelude::{LeptosOptions, use_context, with_context};
 use leptos_axum::ResponseOptions;
@@ -33,7 +34,7 @@ use std::{
     time::Duration,
 };
 use vote_writer::VoteWriter;
-use voter::{CookiePolicy, Voter};
+use voter::Voter;
 
 /// Everything request handlers and server functions share. Cloned for every request, so it is
 /// one reference count.
@@ -55,7 +56,7 @@ pub struct Shared {
     /// Image work (drawing demo pictures, processing uploads) is CPU-bound: a few at a time, on
     /// the blocking pool, so that it cannot starve the async threads or exhaust memory.
     pub image_work: Arc<tokio::sync::Semaphore>,
-    /// Uploads each account has in flight (see [`crate::upload::MAX_UPLOADS_IN_FLIGHT`]).
+    /// Uploads each account has in flight (see [`crate::uploads::MAX_UPLOADS_IN_FLIGHT`]).
     pub uploads_in_flight: in_flight::InFlight<accounts::UserId>,
 }
 

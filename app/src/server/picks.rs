@@ -16,7 +16,7 @@
 //! after a wide gap between keys is picked more often than one after a narrow gap.
 
 use super::voter::VoterId;
-use crate::model::SubmissionId;
+use crate::votes::SubmissionId;
 use rand::Rng;
 use sqlx::PgPool;
 use std::sync::LazyLock;

@@ -8,7 +8,7 @@ use super::{
     signing::{Purpose, Signer},
     voter::VoterId,
 };
-use crate::model::SubmissionId;
+use crate::votes::SubmissionId;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const VERSION: u8 = 1;

@@ -3,10 +3,10 @@
 //! [`may_see`] as `visible` next to the tile's columns, and [`TileRow::into_tile`] makes the
 //! tile, locked unless visible.
 
-use super::views::PictureColumns;
+use super::votes::view::PictureColumns;
 use crate::{
-    model::{Rgb, SubmissionId},
     tiles::PictureTile,
+    votes::{Rgb, SubmissionId},
 };
 
 /// SQL that is true when the voter `viewer` (an SQL expression) may see the picture row

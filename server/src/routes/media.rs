@@ -3,8 +3,8 @@
 
 use crate::art::render_jpeg;
 use app::{
-    model::IMAGE_WIDTHS,
     server::{AppState, blocking::run_with_permit},
+    votes::IMAGE_WIDTHS,
 };
 use axum::{
     body::Body,

@@ -2,9 +2,9 @@
 
 pub mod client_address;
 mod cross_site;
+mod identity;
 mod media;
-mod upload;
-mod voter;
+mod uploads;
 
 use app::{App, server::AppState, shell};
 use axum::{
@@ -32,7 +32,7 @@ use tower_http::{
 /// Server-function arguments are a ticket and a rating: a few hundred bytes.
 const SERVER_FN_BODY_LIMIT: usize = 16 * 1024;
 /// The photo plus the rest of the form.
-const UPLOAD_BODY_LIMIT: usize = app::upload::MAX_UPLOAD_BYTES + 64 * 1024;
+const UPLOAD_BODY_LIMIT: usize = app::uploads::MAX_UPLOAD_BYTES + 64 * 1024;
 /// A phone on a slow network takes a while to send a large photo.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
 /// A health check that waits longer than this has its answer: the database is not answering.
@@ -66,13 +66,13 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
         .layer(timeout(settings.request_timeout))
         .route(
             "/upload",
-            post(upload::upload).layer(
+            post(uploads::upload).layer(
                 ServiceBuilder::new()
                     .layer(timeout(UPLOAD_TIMEOUT))
                     .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
             ),
         )
-        .layer(from_fn_with_state(state.clone(), voter::identify_voter))
+        .layer(from_fn_with_state(state.clone(), identity::identify_voter))
         // Before anything else: a forged request costs no database lookup.
         .layer(from_fn_with_state(
             cross_site::SiteOrigin(std::sync::Arc::new(settings.public_url.clone())),

@@ -2,12 +2,12 @@
 //! (copied from a migrated template), and the real application on a free port.
 
 use app::{
-    model::SubmissionId,
     server::{
         signing::{SecretKey, Signer},
         ticket::{Ticket, unix_seconds},
         voter::{VoterId, open_voter_cookie},
     },
+    votes::SubmissionId,
 };
 use reqwest::{StatusCode, header};
 use server::{

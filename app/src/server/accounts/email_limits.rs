@@ -7,7 +7,7 @@
 
 use super::AccountError;
 use crate::{
-    account::Email,
+    accounts::Email,
     server::{
         ClientAddress,
         rate_limits::{self, Limit},

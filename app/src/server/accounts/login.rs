@@ -31,7 +31,7 @@ struct Account {
 pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String, AccountError> {
     let identifier = attempt.identifier.trim();
     if identifier.is_empty() || attempt.password.is_empty() {
-        return Err(crate::account::FieldError::new(
+        return Err(crate::accounts::FieldError::new(
             "Enter your username or email, and your password.",
         )
         .into());

@@ -16,7 +16,7 @@ pub mod throttle;
 
 use super::ErrorChain;
 use crate::{
-    account::FieldError,
+    accounts::FieldError,
     error::{AppError, ErrorCode},
 };
 use std::fmt;

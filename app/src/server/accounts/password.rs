@@ -1,6 +1,6 @@
 //! Password hashing: Argon2id, off the async threads, a few at a time.
 
-use crate::account::{FieldError, check_new_password_length};
+use crate::accounts::{FieldError, check_new_password_length};
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
     password_hash::SaltString,

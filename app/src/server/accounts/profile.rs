@@ -2,7 +2,7 @@
 
 use super::AccountError;
 use crate::{
-    account::Profile,
+    accounts::Profile,
     server::{
         visibility::{TileRow, average, may_see},
         voter::VoterId,

@@ -7,7 +7,7 @@ use super::{
     password::check_new_password,
     sessions,
 };
-use crate::{account::Email, server::AppState};
+use crate::{accounts::Email, server::AppState};
 use std::net::IpAddr;
 
 /// Confirms the address a confirmation link was sent to (if it is still the account's).

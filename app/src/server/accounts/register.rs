@@ -9,7 +9,7 @@ use super::{
     violated_constraint,
 };
 use crate::{
-    account::{Email, Username},
+    accounts::{Email, Username},
     server::{AppState, voter::VoterId},
 };
 use std::net::IpAddr;

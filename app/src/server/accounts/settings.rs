@@ -9,7 +9,7 @@ use super::{
     sessions::{self, SignedInUser},
 };
 use crate::{
-    account::{AccountSettings, Email, Username, parse_bio, parse_display_name},
+    accounts::{AccountSettings, Email, Username, parse_bio, parse_display_name},
     server::AppState,
 };
 

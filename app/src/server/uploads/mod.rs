@@ -6,8 +6,8 @@ pub mod pipeline;
 use super::{AppState, ErrorChain, accounts::sessions::SignedInUser};
 use crate::{
     error::{AppError, ErrorCode},
-    model::SubmissionId,
-    upload::{MAX_UPLOADS_PER_DAY, PICTURE_NOT_SAVED, PictureTitle},
+    uploads::{MAX_UPLOADS_PER_DAY, PICTURE_NOT_SAVED, PictureTitle},
+    votes::SubmissionId,
 };
 use pipeline::{PipelineError, ProcessedPicture};
 use rand::Rng;

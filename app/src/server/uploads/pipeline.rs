@@ -2,7 +2,7 @@
 //! cropped square around the centre, resized to each served width, re-encoded as JPEG. Encoding
 //! from pixels writes none of the original's metadata (EXIF, GPS, camera, comments).
 
-use crate::model::IMAGE_WIDTHS;
+use crate::votes::IMAGE_WIDTHS;
 use image::{
     DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
     codecs::jpeg::JpegEncoder,

@@ -15,7 +15,7 @@
 mod batch;
 
 use super::{in_flight::InFlight, voter::VoterId};
-use crate::model::{Rating, SubmissionId};
+use crate::votes::{Rating, SubmissionId};
 pub use batch::RecordedVote;
 use batch::{WriterConnection, write_batch};
 use sqlx::PgPool;

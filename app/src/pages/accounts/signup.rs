@@ -1,6 +1,6 @@
 use crate::pages::forms::{FormProblem, form_problem};
 use crate::{
-    account::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
+    accounts::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
     api::SignUp,
 };
 use leptos::{form::ActionForm, prelude::*};

@@ -1,6 +1,6 @@
 //! The picture being rated, and the crowd's verdict on the one rated before it.
 
-use crate::model::{Picture, Verdict};
+use crate::votes::{Picture, Verdict};
 use leptos::prelude::*;
 
 /// The picture, as large as the viewport allows, painted with its placeholder colours until the

@@ -1,19 +1,23 @@
-//! Casting a vote: check the rating and the ticket, hand the ballot to the writer, answer with
-//! the verdict and the next picture.
+//! Votes on the server. Casting one (here): check the rating and the ticket, hand the ballot to
+//! the writer, answer with the verdict and the next picture. What a voter sees when they open
+//! the page is [`view`]; asking for a locked picture to come next is [`next_up`].
 
-use super::{
+pub mod next_up;
+pub mod view;
+
+use crate::server::{
     AppState, ErrorChain,
     picks::random_point,
     ticket::{Ticket, TicketError},
-    views::{PictureColumns, reveal, stored_rating},
     vote_writer::{Ballot, BallotOutcome, RecordedVote, WriteError},
     voter::{Voter, VoterId},
 };
 use crate::{
     error::{AppError, ErrorCode},
-    model::{Rating, RatingError, SubmissionId, Tally, VOTE_NOT_SAVED, VoteOutcome},
+    votes::{Rating, RatingError, SubmissionId, Tally, VOTE_NOT_SAVED, VoteOutcome},
 };
 use std::time::SystemTime;
+use view::{PictureColumns, reveal, stored_rating};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VoteError {

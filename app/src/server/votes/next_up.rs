@@ -3,11 +3,11 @@
 //! it comes next, after they rate the current one (the vote batch takes it from
 //! `voters.requested_submission_id`). A voter with nothing in front of them gets it at once.
 
-use super::{
+use crate::server::{
     picks::{pick_from, point_of},
     voter::VoterId,
 };
-use crate::model::SubmissionId;
+use crate::votes::SubmissionId;
 use sqlx::PgPool;
 
 #[derive(Debug, thiserror::Error)]

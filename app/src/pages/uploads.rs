@@ -2,14 +2,14 @@
 //! back here, so that it works the same with and without JavaScript.
 
 use super::{
-    account::{AuthRevision, links::ResendConfirmation},
+    accounts::{AuthRevision, links::ResendConfirmation},
     forms::{FormProblem, FormSuccess, has_flag, posted_problem},
 };
 use crate::{
-    account::SignedIn,
+    accounts::SignedIn,
     api::who_is_signed_in,
     error::ErrorCode,
-    upload::{ACCEPTED_TYPES, MAX_TITLE_CHARS, MAX_UPLOAD_BYTES, PICTURE_NOT_SAVED},
+    uploads::{ACCEPTED_TYPES, MAX_TITLE_CHARS, MAX_UPLOAD_BYTES, PICTURE_NOT_SAVED},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

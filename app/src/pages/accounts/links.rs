@@ -2,7 +2,7 @@
 
 use crate::pages::forms::{FormProblem, FormSuccess, form_problem, has_flag};
 use crate::{
-    account::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
+    accounts::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
     api::{ConfirmEmail, ForgotPassword, ResendConfirmation, ResetPassword},
 };
 use leptos::{form::ActionForm, prelude::*};

@@ -10,7 +10,7 @@ use app::{
         outcome::problem_location,
         uploads::{self, UploadError},
     },
-    upload::PictureTitle,
+    uploads::PictureTitle,
 };
 use axum::{
     Extension,

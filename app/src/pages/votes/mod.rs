@@ -7,8 +7,8 @@ mod states;
 use crate::{
     api::{CastVote, CurrentView, current_view},
     error::{AppError, ErrorCode},
-    model::{VOTE_NOT_SAVED, VoteView},
     pages::forms::posted_problem,
+    votes::{VOTE_NOT_SAVED, VoteView},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

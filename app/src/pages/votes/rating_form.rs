@@ -3,7 +3,7 @@
 
 use crate::{
     api::CastVote,
-    model::{Rating, VoteView},
+    votes::{Rating, VoteView},
 };
 use leptos::{ev::SubmitEvent, prelude::*, server_fn::ServerFn};
 

@@ -1,12 +1,12 @@
 //! What a voter sees when they open the page: the picture in front of them and their last verdict.
 
-use super::{
+use crate::server::{
     picks::{pick_from, pick_next, point_of},
     signing::Signer,
     ticket::{Ticket, unix_seconds},
     voter::VoterId,
 };
-use crate::model::{Picture, Rating, Reveal, Rgb, SubmissionId, Tally, Verdict, VoteView};
+use crate::votes::{Picture, Rating, Reveal, Rgb, SubmissionId, Tally, Verdict, VoteView};
 use sqlx::PgPool;
 use std::time::SystemTime;
 

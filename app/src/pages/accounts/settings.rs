@@ -1,7 +1,7 @@
 use super::{AuthRevision, links::ResendConfirmation};
 use crate::pages::forms::{FormProblem, FormSuccess, form_problem};
 use crate::{
-    account::{AccountSettings, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
+    accounts::{AccountSettings, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
     api::{ChangeEmail, ChangePassword, DeleteAccount, SaveProfile, load_account_settings},
     error::ErrorCode,
 };
