@@ -4,7 +4,28 @@ use crate::tiles::PictureTile;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A public name, unique whatever its case: 3–24 letters, digits, `_` or `-`.
+// Each limit is defined once here, and the validator, the form's attributes, the hint and the
+// message all read it.
+
+/// Usernames: 3–24 characters of [`USERNAME_PATTERN`].
+pub const USERNAME_MIN_CHARS: usize = 3;
+pub const USERNAME_MAX_CHARS: usize = 24;
+/// The characters a username may use, as an HTML `pattern`.
+pub const USERNAME_PATTERN: &str = "[A-Za-z0-9_\\-]+";
+/// The longest address there can be (RFC 5321's path limit).
+pub const EMAIL_MAX_CHARS: usize = 254;
+/// The longest password a login form takes: longer ones cannot be anybody's, and are not hashed.
+pub const LOGIN_PASSWORD_MAX_BYTES: usize = 1024;
+pub const DISPLAY_NAME_MAX_CHARS: usize = 50;
+pub const BIO_MAX_CHARS: usize = 500;
+
+/// The hint under the username field.
+pub fn username_hint() -> String {
+    format!("{USERNAME_MIN_CHARS}–{USERNAME_MAX_CHARS} letters, digits, “_” or “-”. It's public.")
+}
+
+/// A public name, unique whatever its case: [`USERNAME_MIN_CHARS`]–[`USERNAME_MAX_CHARS`]
+/// letters, digits, `_` or `-`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Username(String);
 
@@ -15,8 +36,10 @@ impl Username {
             return Err(FieldError::new("Choose a username."));
         }
         let length = name.chars().count();
-        if !(3..=24).contains(&length) {
-            return Err(FieldError::new("Usernames are 3 to 24 characters long."));
+        if !(USERNAME_MIN_CHARS..=USERNAME_MAX_CHARS).contains(&length) {
+            return Err(FieldError::new(format!(
+                "Usernames are {USERNAME_MIN_CHARS} to {USERNAME_MAX_CHARS} characters long."
+            )));
         }
         if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
             return Err(FieldError::new(
@@ -47,7 +70,7 @@ impl Email {
         if address.is_empty() {
             return Err(FieldError::new("Enter your email address."));
         }
-        let well_formed = address.len() <= 254
+        let well_formed = address.chars().count() <= EMAIL_MAX_CHARS
             && !address.chars().any(|c| c.is_whitespace() || c.is_control())
             && address.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty()
@@ -91,14 +114,17 @@ pub fn check_new_password_length(password: &str) -> Result<(), FieldError> {
     }
 }
 
-/// The name shown on a profile: 1–50 characters, trimmed, no control characters.
+/// The name shown on a profile: 1–[`DISPLAY_NAME_MAX_CHARS`] characters, trimmed, no control
+/// characters.
 pub fn parse_display_name(input: &str) -> Result<String, FieldError> {
     let name = input.trim();
     if name.is_empty() {
         return Err(FieldError::new("Your display name can't be empty."));
     }
-    if name.chars().count() > 50 {
-        return Err(FieldError::new("Display names have at most 50 characters."));
+    if name.chars().count() > DISPLAY_NAME_MAX_CHARS {
+        return Err(FieldError::new(format!(
+            "Display names have at most {DISPLAY_NAME_MAX_CHARS} characters."
+        )));
     }
     if name.chars().any(char::is_control) {
         return Err(FieldError::new("Display names can't contain control characters."));
@@ -106,11 +132,11 @@ pub fn parse_display_name(input: &str) -> Result<String, FieldError> {
     Ok(name.to_owned())
 }
 
-/// A profile's bio: up to 500 characters; line breaks allowed.
+/// A profile's bio: up to [`BIO_MAX_CHARS`] characters; line breaks allowed.
 pub fn parse_bio(input: &str) -> Result<String, FieldError> {
     let bio = input.trim();
-    if bio.chars().count() > 500 {
-        return Err(FieldError::new("Bios have at most 500 characters."));
+    if bio.chars().count() > BIO_MAX_CHARS {
+        return Err(FieldError::new(format!("Bios have at most {BIO_MAX_CHARS} characters.")));
     }
     if bio.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
         return Err(FieldError::new("Bios can't contain control characters."));

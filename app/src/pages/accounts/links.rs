@@ -2,7 +2,7 @@
 
 use crate::pages::forms::{FormProblem, FormSuccess, form_problem, has_flag};
 use crate::{
-    accounts::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
+    accounts::{EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
     api::{ConfirmEmail, ForgotPassword, ResendConfirmation, ResetPassword},
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -59,7 +59,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <FormProblem problem/>
             <ActionForm action attr:class="stacked-form">
                 <label for="forgot-email">"Email"</label>
-                <input id="forgot-email" name="email" type="email" autocomplete="email" required maxlength="254"/>
+                <input id="forgot-email" name="email" type="email" autocomplete="email" required maxlength=EMAIL_MAX_CHARS/>
                 <button type="submit" class="button">"Send me a link"</button>
             </ActionForm>
             <p><a href="/login">"Back to log in"</a></p>

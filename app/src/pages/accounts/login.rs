@@ -1,6 +1,9 @@
 use super::AuthRevision;
-use crate::api::LogIn;
 use crate::pages::forms::{FormProblem, FormSuccess, form_problem, has_flag};
+use crate::{
+    accounts::{EMAIL_MAX_CHARS, LOGIN_PASSWORD_MAX_BYTES},
+    api::LogIn,
+};
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
@@ -21,9 +24,9 @@ pub fn LoginPage() -> impl IntoView {
             <FormProblem problem/>
             <ActionForm action attr:class="stacked-form">
                 <label for="login-identifier">"Username or email"</label>
-                <input id="login-identifier" name="identifier" autocomplete="username" required maxlength="254"/>
+                <input id="login-identifier" name="identifier" autocomplete="username" required maxlength=EMAIL_MAX_CHARS/>
                 <label for="login-password">"Password"</label>
-                <input id="login-password" name="password" type="password" autocomplete="current-password" required maxlength="1024"/>
+                <input id="login-password" name="password" type="password" autocomplete="current-password" required maxlength=LOGIN_PASSWORD_MAX_BYTES/>
                 <button type="submit" class="button" disabled=move || action.pending().get()>"Log in"</button>
             </ActionForm>
             <p><a href="/forgot-password">"Forgot your password?"</a></p>

@@ -1,7 +1,10 @@
 use super::{AuthRevision, links::ResendConfirmation};
 use crate::pages::forms::{FormProblem, FormSuccess, form_problem};
 use crate::{
-    accounts::{AccountSettings, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
+    accounts::{
+        AccountSettings, BIO_MAX_CHARS, DISPLAY_NAME_MAX_CHARS, EMAIL_MAX_CHARS,
+        PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
+    },
     api::{ChangeEmail, ChangePassword, DeleteAccount, SaveProfile, load_account_settings},
     error::ErrorCode,
 };
@@ -68,9 +71,9 @@ fn SettingsForms(current: AccountSettings) -> impl IntoView {
         <FormProblem problem=form_problem(profile.value())/>
         <ActionForm action=profile attr:class="stacked-form" attr:aria-labelledby="profile-heading">
             <label for="settings-display-name">"Display name"</label>
-            <input id="settings-display-name" name="display_name" required maxlength="50" value=current.display_name/>
+            <input id="settings-display-name" name="display_name" required maxlength=DISPLAY_NAME_MAX_CHARS value=current.display_name/>
             <label for="settings-bio">"Bio"</label>
-            <textarea id="settings-bio" name="bio" maxlength="500" rows="4">{current.bio}</textarea>
+            <textarea id="settings-bio" name="bio" maxlength=BIO_MAX_CHARS rows="4">{current.bio}</textarea>
             <label class="checkbox">
                 <input type="checkbox" name="hide_ratings_count" checked=current.hide_ratings_count/>
                 "Hide how many pictures I've rated"
@@ -85,7 +88,7 @@ fn SettingsForms(current: AccountSettings) -> impl IntoView {
         <FormProblem problem=form_problem(email.value())/>
         <ActionForm action=email attr:class="stacked-form" attr:aria-labelledby="email-heading">
             <label for="settings-email">"New email"</label>
-            <input id="settings-email" name="email" type="email" autocomplete="email" required maxlength="254"/>
+            <input id="settings-email" name="email" type="email" autocomplete="email" required maxlength=EMAIL_MAX_CHARS/>
             <label for="settings-email-password">"Current password"</label>
             <input id="settings-email-password" name="password" type="password" autocomplete="current-password" required/>
             <button type="submit" class="button">"Change email"</button>

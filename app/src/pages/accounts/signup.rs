@@ -1,6 +1,9 @@
 use crate::pages::forms::{FormProblem, form_problem};
 use crate::{
-    accounts::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS},
+    accounts::{
+        EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, USERNAME_MAX_CHARS,
+        USERNAME_MIN_CHARS, USERNAME_PATTERN, username_hint,
+    },
     api::SignUp,
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -19,11 +22,11 @@ pub fn SignUpPage() -> impl IntoView {
             <ActionForm action attr:class="stacked-form">
                 <label for="signup-username">"Username"</label>
                 <input id="signup-username" name="username" autocomplete="username" required
-                    minlength="3" maxlength="24" pattern="[A-Za-z0-9_\\-]+"
+                    minlength=USERNAME_MIN_CHARS maxlength=USERNAME_MAX_CHARS pattern=USERNAME_PATTERN
                     aria-describedby="signup-username-hint"/>
-                <p class="hint" id="signup-username-hint">"3–24 letters, digits, “_” or “-”. It's public."</p>
+                <p class="hint" id="signup-username-hint">{username_hint()}</p>
                 <label for="signup-email">"Email"</label>
-                <input id="signup-email" name="email" type="email" autocomplete="email" required maxlength="254"/>
+                <input id="signup-email" name="email" type="email" autocomplete="email" required maxlength=EMAIL_MAX_CHARS/>
                 <label for="signup-password">"Password"</label>
                 <input id="signup-password" name="password" type="password" autocomplete="new-password" required
                     minlength=PASSWORD_MIN_CHARS maxlength=PASSWORD_MAX_CHARS

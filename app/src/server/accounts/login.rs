@@ -1,11 +1,11 @@
 //! Logging in and out.
 
 use super::{AccountError, UserId, merge, password::Verdict, sessions, throttle};
-use crate::server::{AppState, voter::VoterId};
+use crate::{
+    accounts::LOGIN_PASSWORD_MAX_BYTES,
+    server::{AppState, voter::VoterId},
+};
 use std::net::IpAddr;
-
-/// Longest password worth hashing: longer ones cannot be anybody's (new ones stop at 128 characters).
-const MAX_PASSWORD_BYTES: usize = 1024;
 
 pub struct LoginAttempt<'a> {
     /// A username or an email address.
@@ -55,7 +55,7 @@ pub async fn login(state: &AppState, attempt: LoginAttempt<'_>) -> Result<String
     if let Some(minutes) = throttle::count_attempt(&state.pool, &keys).await? {
         return Err(AccountError::Throttled(minutes));
     }
-    let verdict = if attempt.password.len() > MAX_PASSWORD_BYTES {
+    let verdict = if attempt.password.len() > LOGIN_PASSWORD_MAX_BYTES {
         Verdict::Wrong
     } else {
         state

@@ -122,11 +122,10 @@ pub struct AccountPolicy {
 
 impl AccountPolicy {
     /// An absolute link to `path`, carrying `token` when there is one.
-    pub fn link(&self, path: &str, token: &str) -> String {
-        if token.is_empty() {
-            format!("{}{path}", self.public_url)
-        } else {
-            format!("{}{path}?token={token}", self.public_url)
+    pub fn link(&self, path: &str, token: Option<&str>) -> String {
+        match token {
+            Some(token) => format!("{}{path}?token={token}", self.public_url),
+            None => format!("{}{path}", self.public_url),
         }
     }
 }

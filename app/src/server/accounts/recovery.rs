@@ -66,7 +66,7 @@ async fn send_reset_link(state: &AppState, email: &Email) -> Result<(), AccountE
     // The link names the address it goes to: following it proves that address, and no other.
     let token =
         links::issue(&state.pool, user, LinkPurpose::ResetPassword, Some(address.as_str())).await?;
-    let link = state.accounts.link("/reset-password", &token);
+    let link = state.accounts.link("/reset-password", Some(&token));
     state.mailer.send(Message {
         to: address,
         subject: "Reset your RateMyDerp password".to_owned(),

@@ -94,7 +94,7 @@ pub async fn register(
 }
 
 pub fn confirm_address(state: &AppState, to: &Email, username: &Username, token: &str) -> Message {
-    let link = state.accounts.link("/verify-email", token);
+    let link = state.accounts.link("/verify-email", Some(token));
     Message {
         to: to.to_string(),
         subject: "Confirm your email address for RateMyDerp".to_owned(),
@@ -106,8 +106,8 @@ pub fn confirm_address(state: &AppState, to: &Email, username: &Username, token:
 }
 
 fn already_registered(state: &AppState, to: &Email) -> Message {
-    let login = state.accounts.link("/login", "");
-    let reset = state.accounts.link("/forgot-password", "");
+    let login = state.accounts.link("/login", None);
+    let reset = state.accounts.link("/forgot-password", None);
     Message {
         to: to.to_string(),
         subject: "You already have a RateMyDerp account".to_owned(),

@@ -120,6 +120,10 @@ pub async fn change_email(
     Ok(())
 }
 
+/// Confirmation links sent on request per window, per account.
+const RESENDS_PER_WINDOW: i64 = 3;
+const RESEND_WINDOW_MINUTES: i32 = 15;
+
 /// Sends the confirmation link again, to the account's current address, if it is not confirmed
 /// yet. A few per quarter hour: the address is the user's own, but its inbox is not a toy.
 pub async fn resend_confirmation(
@@ -130,9 +134,10 @@ pub async fn resend_confirmation(
         r#"SELECT u.email,
                   (SELECT count(*) FROM account_tokens t
                     WHERE t.user_id = u.id AND t.purpose = 'verify_email'
-                      AND t.created_at > now() - interval '15 minutes') AS "recent_links!"
+                      AND t.created_at > now() - make_interval(mins => $2)) AS "recent_links!"
              FROM users u WHERE u.id = $1 AND u.email_verified_at IS NULL"#,
         user.user_id.0,
+        RESEND_WINDOW_MINUTES,
     )
     .fetch_optional(&state.pool)
     .await?;
@@ -140,8 +145,8 @@ pub async fn resend_confirmation(
         return Ok(());
     };
     let (address, recent) = (pending.email, pending.recent_links);
-    if recent >= 3 {
-        return Err(AccountError::Throttled(15));
+    if recent >= RESENDS_PER_WINDOW {
+        return Err(AccountError::Throttled(RESEND_WINDOW_MINUTES.into()));
     }
     let email = Email::parse(&address)?;
     let token =
