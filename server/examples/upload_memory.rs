@@ -14,11 +14,7 @@ use app::server::{
     uploads::hostile_files::{claiming, with_profile_bomb},
 };
 use image::{ExtendedColorType, ImageEncoder, codecs::png::PngEncoder};
-use server::{
-    config::{Secret, Settings},
-    database::Location,
-    startup::Application,
-};
+use server::{config::Settings, database::Location, startup::Application};
 use std::{
     sync::{
         Arc,
@@ -140,7 +136,7 @@ async fn main() {
     let mut settings = Settings::default();
     settings.server.port = 0;
     settings.database.demo_pictures = 0;
-    settings.secret_key = Some(Secret::new("upload-memory-benchmark-secret-key-0123456789"));
+    settings.secret_key = Some("upload-memory-benchmark-secret-key-0123456789".into());
     let app = Application::build(&settings, Location::Throwaway(dir)).await.unwrap();
     let base = format!("http://{}", app.local_addr().unwrap());
     let cookies = members(app.pool(), 20).await;

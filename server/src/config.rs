@@ -3,12 +3,14 @@
 //! Environment variables are named `RMD_<SECTION>__<KEY>`, for example `RMD_SERVER__PORT=8080`;
 //! `DATABASE_URL` is also read, as is conventional.
 
+use app::server::accounts::password;
 use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use std::{fmt, net::IpAddr, path::PathBuf, time::Duration};
+use std::{net::IpAddr, path::PathBuf, time::Duration};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,7 +23,8 @@ pub struct Settings {
     /// Signs voter cookies and vote tickets. At least 32 bytes. When unset, a random key is
     /// generated once and kept in `<data_dir>/secret.key`; set it explicitly when several
     /// instances serve the same site.
-    pub secret_key: Option<Secret>,
+    #[serde(skip_serializing)]
+    pub secret_key: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -49,7 +52,8 @@ pub struct ServerSettings {
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// A PostgreSQL server to use. When unset, the server runs its own cluster in `data_dir`.
-    pub url: Option<Secret>,
+    #[serde(skip_serializing)]
+    pub url: Option<SecretString>,
     /// Where the embedded cluster, the generated secret key and other local state live.
     pub data_dir: PathBuf,
     /// Folder holding PostgreSQL's `initdb` and `postgres`; found automatically when unset.
@@ -81,9 +85,10 @@ pub struct VoteSettings {
 pub struct AccountSettings {
     /// How long a login lasts.
     pub session_days: u32,
-    /// Argon2id memory per hash, in KiB; never below 19456 (OWASP's minimum).
+    /// Argon2id memory per hash, in KiB; never below [`password::MIN_MEMORY_KIB`] (OWASP's
+    /// minimum, 19456).
     pub password_memory_kib: u32,
-    /// Argon2id passes; never below 2.
+    /// Argon2id passes; never below [`password::MIN_ITERATIONS`] (2).
     pub password_iterations: u32,
     /// Passwords hashed at the same time; more wait their turn.
     pub password_hashing_concurrency: usize,
@@ -92,7 +97,8 @@ pub struct AccountSettings {
     /// The SMTP server to send email through, as `smtps://user:password@host` (port 465) or
     /// `smtp://user:password@host:587?tls=required` (STARTTLS); plain `smtp://` only for a relay
     /// on this machine. Unset: email goes to the outbox folder.
-    pub smtp_url: Option<Secret>,
+    #[serde(skip_serializing)]
+    pub smtp_url: Option<SecretString>,
     /// The sender of every email, such as `RateMyDerp <no-reply@ratemyderp.example>`; needed
     /// with `smtp_url`.
     pub mail_from: Option<String>,
@@ -135,8 +141,8 @@ impl Default for Settings {
             votes: VoteSettings { writers: 2, max_batch: 256, ticket_max_age_hours: 24 },
             accounts: AccountSettings {
                 session_days: 30,
-                password_memory_kib: 19_456,
-                password_iterations: 2,
+                password_memory_kib: password::MIN_MEMORY_KIB,
+                password_iterations: password::MIN_ITERATIONS,
                 password_hashing_concurrency: 2,
                 outbox_dir: None,
                 smtp_url: None,
@@ -315,33 +321,13 @@ impl Settings {
     }
 }
 
-/// A secret setting: never shown in logs or `Debug` output.
-#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 #[cfg(test)]
 // figment's `Jail` closures return its (large) error type.
 #[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use figment::Jail;
+    use secrecy::ExposeSecret;
 
     #[test]
     fn defaults_then_file_then_environment() {
@@ -353,7 +339,7 @@ mod tests {
             assert_eq!(settings.server.port, 5000);
             assert_eq!(settings.server.host.to_string(), "0.0.0.0");
             assert_eq!(
-                settings.database.url.as_ref().map(Secret::expose),
+                settings.database.url.as_ref().map(ExposeSecret::expose_secret),
                 Some("postgres://db/rmd")
             );
             assert_eq!(settings.votes.max_batch, 256);

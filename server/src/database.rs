@@ -4,6 +4,7 @@ use crate::{
     config::DatabaseSettings,
     embedded_pg::{CLUSTER_USER, ClusterOptions, EmbeddedPgError, EmbeddedPostgres},
 };
+use secrecy::ExposeSecret;
 use sqlx::{
     ConnectOptions,
     migrate::{MigrateError, Migrator},
@@ -63,9 +64,10 @@ impl Database {
         location: Location,
     ) -> Result<Self, DatabaseError> {
         let (options, cluster) = match (&location, &settings.url) {
-            (Location::Configured, Some(url)) => {
-                (PgConnectOptions::from_str(url.expose()).map_err(DatabaseError::BadUrl)?, None)
-            }
+            (Location::Configured, Some(url)) => (
+                PgConnectOptions::from_str(url.expose_secret()).map_err(DatabaseError::BadUrl)?,
+                None,
+            ),
             (Location::Configured, None) | (Location::Throwaway(_), _) => {
                 let (dir, throwaway) = match location {
                     Location::Throwaway(dir) => (dir, true),

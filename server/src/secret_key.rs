@@ -4,6 +4,7 @@ use crate::config::Settings;
 use app::server::signing::{SecretKey, SecretKeyTooShort};
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use rand::RngCore;
+use secrecy::ExposeSecret;
 use std::{
     fs,
     io::{self, Write as _},
@@ -24,7 +25,7 @@ pub enum SecretKeyError {
 /// The configured key; otherwise the one kept in the data folder, generated on first use.
 pub fn load_or_create(settings: &Settings) -> Result<SecretKey, SecretKeyError> {
     if let Some(secret) = &settings.secret_key {
-        return Ok(SecretKey::new(secret.expose().as_bytes())?);
+        return Ok(SecretKey::new(secret.expose_secret().as_bytes())?);
     }
     let path = settings.database.data_dir.join("secret.key");
     match fs::read_to_string(&path) {
@@ -46,7 +47,7 @@ fn create(path: &Path) -> Result<SecretKey, SecretKeyError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(file_error)?;
     let mut bytes = vec![0u8; 48];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    rand::rng().fill_bytes(&mut bytes);
     let temporary = dir.join(format!(".secret.key.{}.tmp", std::process::id()));
     let written = (|| {
         let mut file =

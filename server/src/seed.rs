@@ -82,7 +82,7 @@ fn write_row(out: &mut String, seed: u64) {
     let (backdrop, subject) = Creature::from_seed(seed).placeholder();
     // Titles come from fixed word lists without tabs, newlines or backslashes: no escaping needed.
     let title = title_for(seed);
-    let image_key: u128 = rand::thread_rng().r#gen();
+    let image_key: u128 = rand::rng().random();
     // Deterministic, so a seeded database picks the same way every time.
     let pick_key = SplitMix64::new(seed ^ 0x7069_636b).next_u64() as i64;
     let _ = writeln!(out, "{title}\t{image_key:032x}\t{seed}\t{backdrop}\t{subject}\t{pick_key}");

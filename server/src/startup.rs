@@ -25,6 +25,7 @@ use app::server::{
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use rand::RngCore;
+use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use std::{future::Future, io, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -70,7 +71,7 @@ impl Application {
             // A throw-away instance keeps nothing, not even its key.
             (Location::Throwaway(_), None) => {
                 let mut bytes = vec![0u8; 48];
-                rand::thread_rng().fill_bytes(&mut bytes);
+                rand::rng().fill_bytes(&mut bytes);
                 SecretKey::new(bytes).map_err(SecretKeyError::from)?
             }
             _ => secret_key::load_or_create(settings)?,
@@ -102,9 +103,9 @@ impl Application {
         )
         .map_err(StartupError::Passwords)?;
         let mailer = match (&settings.accounts.smtp_url, &settings.accounts.mail_from) {
-            (Some(url), Some(from)) => {
-                Mailer::Smtp(SmtpMailer::new(url.expose(), from).map_err(StartupError::Mail)?)
-            }
+            (Some(url), Some(from)) => Mailer::Smtp(
+                SmtpMailer::new(url.expose_secret(), from).map_err(StartupError::Mail)?,
+            ),
             _ => Mailer::Outbox(settings.outbox_dir()),
         };
         let public_url = settings

@@ -47,7 +47,7 @@ static PICK_SQL: LazyLock<String> = LazyLock::new(|| pick_sql("$1", "$2", "$3"))
 
 /// A random starting point for [`pick_sql`].
 pub fn random_point() -> i64 {
-    rand::thread_rng().r#gen()
+    rand::rng().random()
 }
 
 /// The starting point that belongs to `voter`: the same on every visit, spread over the whole

@@ -13,7 +13,7 @@ impl VoterId {
     /// A fresh id: random so that ids reveal nothing about how many voters there are,
     /// and 62 bits so that two visitors sharing one is never going to happen.
     pub fn random() -> Self {
-        Self(rand::thread_rng().gen_range(1..=(1_i64 << 62)))
+        Self(rand::rng().random_range(1..=(1_i64 << 62)))
     }
 }
 

@@ -11,7 +11,7 @@ use app::{
 };
 use reqwest::{StatusCode, header};
 use server::{
-    config::{Secret, Settings},
+    config::Settings,
     database::{Location, MIGRATOR},
     embedded_pg::{ClusterOptions, EmbeddedPostgres},
     startup::Application,
@@ -95,9 +95,9 @@ pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Setting
     let mut settings = Settings::default();
     settings.server.port = 0;
     let database_url = fresh_database().await;
-    settings.database.url = Some(Secret::new(database_url.clone()));
+    settings.database.url = Some(database_url.clone().into());
     settings.database.demo_pictures = demo_pictures;
-    settings.secret_key = Some(Secret::new(TEST_SECRET));
+    settings.secret_key = Some(TEST_SECRET.into());
     settings.site.root = std::env::temp_dir().join("rmd-test-site");
     adjust(&mut settings);
     let app = Application::build(&settings, Location::Configured).await.expect("the app builds");

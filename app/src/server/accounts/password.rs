@@ -3,9 +3,8 @@
 use crate::accounts::{FieldError, check_new_password_length};
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
-    password_hash::SaltString,
+    password_hash::{SaltString, rand_core::OsRng},
 };
-use rand::RngCore;
 use std::{
     collections::HashSet,
     sync::{Arc, LazyLock},
@@ -113,9 +112,7 @@ fn argon2(params: &Params) -> Argon2<'static> {
 }
 
 fn hash_with(params: &Params, password: &str) -> Result<String, PasswordError> {
-    let mut salt = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(PasswordError::Hash)?;
+    let salt = SaltString::generate(&mut OsRng);
     argon2(params)
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 /// A token of 256 random bits, base64url: what the browser or the email gets.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 

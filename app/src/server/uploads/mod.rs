@@ -120,8 +120,8 @@ async fn store(
     picture: ProcessedPicture,
 ) -> Result<Option<SubmissionId>, sqlx::Error> {
     let (image_key, pick_key) = {
-        let mut rng = rand::thread_rng();
-        (format!("{:032x}", rng.r#gen::<u128>()), rng.r#gen::<i64>())
+        let mut rng = rand::rng();
+        (format!("{:032x}", rng.random::<u128>()), rng.random::<i64>())
     };
     let (widths, files): (Vec<i32>, Vec<Vec<u8>>) = picture
         .files

@@ -1,7 +1,6 @@
 //! Email over SMTP: with a server configured, messages go to it rather than to the outbox.
 
 use super::*;
-use server::config::Secret;
 use tokio::{
     io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
     net::{TcpListener, TcpStream},
@@ -89,7 +88,7 @@ async fn spawn_with_smtp(port: u16) -> (TestApp, PathBuf) {
     let dir = outbox.clone();
     let app = spawn_app_with(1, move |settings| {
         settings.accounts.outbox_dir = Some(dir);
-        settings.accounts.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{port}")));
+        settings.accounts.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
         settings.accounts.mail_from = Some("RateMyDerp <no-reply@ratemyderp.test>".to_owned());
     })
     .await;
