@@ -4,7 +4,15 @@
 //! Uses the configured database like the server does (the embedded cluster in
 //! `RMD_DATABASE__DATA_DIR`, or `DATABASE_URL`). Run by `make bench`:
 //!   cargo run --release --example pick_latency -- [--rated N] [--picks N]
-#![allow(clippy::print_stdout)]
+// A measuring tool: a panic here is a failed measurement, not a crashed server.
+#![allow(
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
 
 use anyhow::Context as _;
 use app::server::{picks::pick_next, voter::VoterId};

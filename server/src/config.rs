@@ -229,7 +229,7 @@ impl Settings {
         if !(1..=32).contains(&self.votes.writers) {
             return Err(ConfigError::Rule("votes.writers must be from 1 to 32".into()));
         }
-        if self.votes.writers as u32 >= self.database.max_connections {
+        if u32::try_from(self.votes.writers).unwrap_or(u32::MAX) >= self.database.max_connections {
             return Err(ConfigError::Rule(
                 "database.max_connections must exceed votes.writers, or pages could not load under load".into(),
             ));

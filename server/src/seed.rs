@@ -84,6 +84,6 @@ fn write_row(out: &mut String, seed: u64) {
     let title = title_for(seed);
     let image_key: u128 = rand::rng().random();
     // Deterministic, so a seeded database picks the same way every time.
-    let pick_key = SplitMix64::new(seed ^ 0x7069_636b).next_u64() as i64;
+    let pick_key = SplitMix64::new(seed ^ 0x7069_636b).next_u64().cast_signed();
     let _ = writeln!(out, "{title}\t{image_key:032x}\t{seed}\t{backdrop}\t{subject}\t{pick_key}");
 }

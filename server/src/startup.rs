@@ -67,15 +67,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: &Settings, location: Location) -> Result<Self, StartupError> {
-        let key = match (&location, &settings.secret_key) {
-            // A throw-away instance keeps nothing, not even its key.
-            (Location::Throwaway(_), None) => {
-                let mut bytes = vec![0u8; 48];
-                rand::rng().fill_bytes(&mut bytes);
-                SecretKey::new(bytes).map_err(SecretKeyError::from)?
-            }
-            _ => secret_key::load_or_create(settings)?,
-        };
+        let key = signing_key(settings, &location)?;
         let database = Database::open(&settings.database, location).await?;
         let pool = database.pool.clone();
         if let Some(report) = seed::seed_if_empty(&pool, settings.database.demo_pictures.into())
@@ -102,19 +94,6 @@ impl Application {
             settings.accounts.password_hashing_concurrency,
         )
         .map_err(StartupError::Passwords)?;
-        let mailer = match (&settings.accounts.smtp_url, &settings.accounts.mail_from) {
-            (Some(url), Some(from)) => Mailer::Smtp(
-                SmtpMailer::new(url.expose_secret(), from).map_err(StartupError::Mail)?,
-            ),
-            _ => Mailer::Outbox(settings.outbox_dir()),
-        };
-        let public_url = settings
-            .server
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{addr}"))
-            .trim_end_matches('/')
-            .to_owned();
         let state = AppState::new(Shared {
             leptos_options: leptos_options(settings, addr),
             pool: pool.clone(),
@@ -123,18 +102,10 @@ impl Application {
             cookies: CookiePolicy { secure: settings.serves_https() },
             ticket_max_age: settings.ticket_max_age(),
             passwords,
-            mailer: Arc::new(mailer),
-            accounts: AccountPolicy {
-                public_url,
-                session_lifetime: settings.session_lifetime(),
-                email_limits: EmailLimits {
-                    per_recipient: settings.accounts.emails_per_recipient_per_hour,
-                    resets_per_client: settings.accounts.resets_per_client_per_hour,
-                    sign_ups_per_client: settings.accounts.sign_ups_per_client_per_hour,
-                },
-            },
+            mailer: Arc::new(mailer(settings)?),
+            accounts: account_policy(settings, addr),
             image_work: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             )),
             uploads_in_flight: InFlight::new(app::uploads::MAX_UPLOADS_IN_FLIGHT),
         });
@@ -223,4 +194,48 @@ fn leptos_options(settings: &Settings, addr: SocketAddr) -> LeptosOptions {
         options.reload_port = port;
     }
     options
+}
+
+/// The key that signs cookies and tickets: the configured or stored one, or, for a throw-away
+/// instance, which keeps nothing, a fresh one.
+fn signing_key(settings: &Settings, location: &Location) -> Result<SecretKey, StartupError> {
+    Ok(match (location, &settings.secret_key) {
+        (Location::Throwaway(_), None) => {
+            let mut bytes = vec![0u8; 48];
+            rand::rng().fill_bytes(&mut bytes);
+            SecretKey::new(bytes).map_err(SecretKeyError::from)?
+        }
+        _ => secret_key::load_or_create(settings)?,
+    })
+}
+
+/// SMTP when it is configured, else the outbox folder.
+fn mailer(settings: &Settings) -> Result<Mailer, StartupError> {
+    Ok(match (&settings.accounts.smtp_url, &settings.accounts.mail_from) {
+        (Some(url), Some(from)) => {
+            Mailer::Smtp(SmtpMailer::new(url.expose_secret(), from).map_err(StartupError::Mail)?)
+        }
+        _ => Mailer::Outbox(settings.outbox_dir()),
+    })
+}
+
+/// How accounts behave: links in emails point at the public address (by default, the one this
+/// server listens on).
+fn account_policy(settings: &Settings, addr: SocketAddr) -> AccountPolicy {
+    let public_url = settings
+        .server
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
+    AccountPolicy {
+        public_url,
+        session_lifetime: settings.session_lifetime(),
+        email_limits: EmailLimits {
+            per_recipient: settings.accounts.emails_per_recipient_per_hour,
+            resets_per_client: settings.accounts.resets_per_client_per_hour,
+            sign_ups_per_client: settings.accounts.sign_ups_per_client_per_hour,
+        },
+    }
 }

@@ -8,6 +8,8 @@ use crate::{
 use leptos::prelude::*;
 
 /// Who is logged in, if anybody.
+// Server functions are async whether or not they wait for anything.
+#[allow(clippy::unused_async)]
 #[server(endpoint = "me")]
 pub async fn who_is_signed_in() -> Result<Option<SignedIn>, AppError> {
     Ok(crate::server::signed_in_user().map(|user| SignedIn {

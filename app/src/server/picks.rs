@@ -53,7 +53,7 @@ pub fn random_point() -> i64 {
 /// The starting point that belongs to `voter`: the same on every visit, spread over the whole
 /// range of keys (voter ids are random, but below 2^62).
 pub fn point_of(voter: VoterId) -> i64 {
-    (voter.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) as i64
+    voter.0.cast_unsigned().wrapping_mul(0x9E37_79B9_7F4A_7C15).cast_signed()
 }
 
 /// The first picture for `voter` from `point`; `None` when they have rated everything.

@@ -7,6 +7,8 @@ use std::{fmt, sync::Arc};
 
 /// 128-bit tags: forging one takes 2^128 guesses, and tokens stay short.
 const TAG_LEN: usize = 16;
+// A truncated HMAC-SHA256 tag: never longer than the 32 bytes it is cut from.
+const _: () = assert!(TAG_LEN <= 32);
 
 /// The key everything is signed with. It never appears in logs or `Debug` output.
 #[derive(Clone)]
@@ -79,7 +81,7 @@ impl Signer {
         let tag = self.mac(purpose, payload).finalize().into_bytes();
         let mut token = Vec::with_capacity(payload.len() + TAG_LEN);
         token.extend_from_slice(payload);
-        token.extend_from_slice(&tag[..TAG_LEN]);
+        token.extend_from_slice(tag.get(..TAG_LEN).unwrap_or(&tag));
         URL_SAFE_NO_PAD.encode(token)
     }
 

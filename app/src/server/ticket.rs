@@ -54,11 +54,11 @@ impl Ticket {
     ) -> Result<Ticket, TicketError> {
         let payload =
             signer.open(Purpose::Ticket, token, PAYLOAD_LEN).ok_or(TicketError::Forged)?;
-        if payload[0] != VERSION {
+        if payload.first() != Some(&VERSION) {
             return Err(TicketError::Forged);
         }
         let field = |range: std::ops::Range<usize>| -> Result<[u8; 8], TicketError> {
-            payload[range].try_into().map_err(|_| TicketError::Forged)
+            payload.get(range).and_then(|bytes| bytes.try_into().ok()).ok_or(TicketError::Forged)
         };
         let ticket = Ticket {
             voter: VoterId(i64::from_be_bytes(field(1..9)?)),

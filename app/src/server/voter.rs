@@ -45,10 +45,10 @@ pub fn seal_voter_cookie(signer: &Signer, id: VoterId) -> String {
 /// The voter id in a voter cookie, if the cookie is genuine.
 pub fn open_voter_cookie(signer: &Signer, value: &str) -> Option<VoterId> {
     let payload = signer.open(Purpose::VoterCookie, value, COOKIE_PAYLOAD_LEN)?;
-    if payload[0] != COOKIE_VERSION {
+    let (&COOKIE_VERSION, id) = payload.split_first()? else {
         return None;
-    }
-    let id = i64::from_be_bytes(payload[1..].try_into().ok()?);
+    };
+    let id = i64::from_be_bytes(id.try_into().ok()?);
     (id > 0).then_some(VoterId(id))
 }
 

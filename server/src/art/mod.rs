@@ -1,4 +1,8 @@
 //! Procedurally drawn demo pictures: no network, no files, the same picture for the same seed.
+//!
+//! Pixel arithmetic on fixed-size canvases and tables, driven by seeds, never by user input:
+//! indexes and casts here are bounded by construction.
+#![allow(clippy::indexing_slicing, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 
 pub mod canvas;
 pub mod creature;

@@ -117,93 +117,14 @@ impl EmbeddedPostgres {
     /// connections.
     pub async fn start(options: &ClusterOptions) -> Result<Self, EmbeddedPgError> {
         let as_root = running_as_root();
-        fs::create_dir_all(&options.dir).map_err(filesystem(&options.dir))?;
-        let dir = fs::canonicalize(&options.dir).map_err(filesystem(&options.dir))?;
-        let lock = lock_data_dir(&dir)?;
-        let data_dir = dir.join("postgres");
-        let bin_dir = find_bin_dir(options.bin_dir.as_deref(), &data_dir)?;
-        let (socket_dir, temporary_sockets) = make_socket_dir(&dir)?;
-        let log = dir.join("postgres.log");
-        fs::create_dir_all(&data_dir).map_err(filesystem(&data_dir))?;
-        fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(&log)
-            .map_err(filesystem(&log))?;
-        if as_root {
-            for path in [&data_dir, &socket_dir] {
-                hand_to_postgres_user(path)?;
-            }
+        let folders = Folders::prepare(options, as_root)?;
+        if !folders.data.join("PG_VERSION").exists() {
+            initdb(&folders.bin, &folders.data, as_root, options.throwaway)?;
         }
-        if !data_dir.join("PG_VERSION").exists() {
-            initdb(&bin_dir, &data_dir, as_root, options.throwaway)?;
-        }
-        wait_for_previous_postmaster(&data_dir).await;
-
-        let mut settings = vec![
-            "listen_addresses=".to_owned(),
-            format!("unix_socket_directories={}", socket_dir.display()),
-            // Only the cluster's own user may connect (the folder is 0700 too): the cluster
-            // trusts whoever reaches its socket.
-            "unix_socket_permissions=0700".to_owned(),
-            "max_connections=200".to_owned(),
-            "shared_buffers=256MB".to_owned(),
-            // Creating a WAL segment stalls every commit behind it: zero-filling 16 MB took
-            // 100-250 ms here, every second or two while votes streamed in. A server that has run
-            // a while recycles old segments (keep enough of them); a young one creates segments
-            // without zero-filling them (ext4 and xfs allocate on write).
-            "min_wal_size=512MB".to_owned(),
-            "max_wal_size=2GB".to_owned(),
-            "wal_init_zero=off".to_owned(),
-        ];
-        if options.throwaway {
-            settings.extend(
-                ["fsync=off", "synchronous_commit=off", "full_page_writes=off"].map(String::from),
-            );
-        }
-        let mut cleanup = Vec::new();
-        if options.throwaway {
-            cleanup.push("\"$RMD_DIR\"");
-        }
-        if options.throwaway || temporary_sockets {
-            cleanup.push("\"$RMD_SOCKETS\"");
-        }
-        // `:` does nothing (an empty command would be a syntax error).
-        let cleanup = if cleanup.is_empty() {
-            ":".to_owned()
-        } else {
-            format!("rm -rf {}", cleanup.join(" "))
-        };
-        let mut wrapper = command(Path::new("sh"), as_root);
-        wrapper.arg("-c").arg(wrapper_script(&cleanup)).arg(bin_dir.join("postgres"));
-        wrapper.arg("-D").arg(&data_dir).arg("-p").arg(SOCKET_PORT.to_string());
-        for setting in &settings {
-            wrapper.arg("-c").arg(setting);
-        }
-        let log_file = fs::OpenOptions::new().append(true).open(&log).map_err(filesystem(&log))?;
-        let log_file_too = log_file.try_clone().map_err(filesystem(&log))?;
-        let mut wrapper = wrapper
-            .env("RMD_DIR", &dir)
-            .env("RMD_SOCKETS", &socket_dir)
-            .stdin(Stdio::piped())
-            .stdout(log_file)
-            .stderr(log_file_too)
-            // Its own process group: a Ctrl-C in the terminal is ours to handle, and we stop
-            // the database only after the last vote is written.
-            .process_group(0)
-            .spawn()
-            .map_err(|source| EmbeddedPgError::Spawn { program: "postgres".into(), source })?;
-        let lifeline = wrapper.stdin.take().ok_or_else(|| EmbeddedPgError::Spawn {
-            program: "postgres".into(),
-            source: io::Error::other("no pipe to the wrapper's stdin"),
-        })?;
-        let (exit, exited) = watch::channel(None);
-        std::thread::spawn(move || {
-            let status = wrapper.wait().unwrap_or_else(|_| ExitStatus::from_raw(1 << 8));
-            let _ = exit.send(Some(status));
-        });
-        let cluster = Self { socket_dir, exited, lifeline, _lock: lock, log };
+        wait_for_previous_postmaster(&folders.data).await;
+        let (lifeline, exited) = spawn_postgres(&folders, options.throwaway, as_root)?;
+        let Folders { sockets, lock, log, .. } = folders;
+        let cluster = Self { socket_dir: sockets, exited, lifeline, _lock: lock, log };
         cluster.wait_until_ready().await?;
         cluster.create_database(CLUSTER_USER).await?;
         tracing::info!(socket = %cluster.socket_dir.display(), "database cluster running");
@@ -311,4 +232,123 @@ impl EmbeddedPostgres {
             Err(_) => tracing::warn!("the database cluster is still stopping; not waiting longer"),
         }
     }
+}
+
+/// The cluster's folders, made and locked, and the programs that run it.
+struct Folders {
+    /// The data folder given in the options, made absolute.
+    root: PathBuf,
+    lock: fs::File,
+    /// PostgreSQL's own data folder, inside `root`.
+    data: PathBuf,
+    bin: PathBuf,
+    sockets: PathBuf,
+    /// Whether `sockets` is a temporary folder (a `root` path too long for a socket).
+    temporary_sockets: bool,
+    log: PathBuf,
+}
+
+impl Folders {
+    fn prepare(options: &ClusterOptions, as_root: bool) -> Result<Self, EmbeddedPgError> {
+        fs::create_dir_all(&options.dir).map_err(filesystem(&options.dir))?;
+        let root = fs::canonicalize(&options.dir).map_err(filesystem(&options.dir))?;
+        let lock = lock_data_dir(&root)?;
+        let data = root.join("postgres");
+        let bin = find_bin_dir(options.bin_dir.as_deref(), &data)?;
+        let (sockets, temporary_sockets) = make_socket_dir(&root)?;
+        let log = root.join("postgres.log");
+        fs::create_dir_all(&data).map_err(filesystem(&data))?;
+        fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(&log)
+            .map_err(filesystem(&log))?;
+        if as_root {
+            for path in [&data, &sockets] {
+                hand_to_postgres_user(path)?;
+            }
+        }
+        Ok(Self { root, lock, data, bin, sockets, temporary_sockets, log })
+    }
+}
+
+/// The server's settings, as `-c name=value` arguments.
+fn server_settings(sockets: &Path, throwaway: bool) -> Vec<String> {
+    let mut settings = vec![
+        "listen_addresses=".to_owned(),
+        format!("unix_socket_directories={}", sockets.display()),
+        // Only the cluster's own user may connect (the folder is 0700 too): the cluster
+        // trusts whoever reaches its socket.
+        "unix_socket_permissions=0700".to_owned(),
+        "max_connections=200".to_owned(),
+        "shared_buffers=256MB".to_owned(),
+        // Creating a WAL segment stalls every commit behind it: zero-filling 16 MB took
+        // 100-250 ms here, every second or two while votes streamed in. A server that has run
+        // a while recycles old segments (keep enough of them); a young one creates segments
+        // without zero-filling them (ext4 and xfs allocate on write).
+        "min_wal_size=512MB".to_owned(),
+        "max_wal_size=2GB".to_owned(),
+        "wal_init_zero=off".to_owned(),
+    ];
+    if throwaway {
+        settings.extend(
+            ["fsync=off", "synchronous_commit=off", "full_page_writes=off"].map(String::from),
+        );
+    }
+    settings
+}
+
+/// What the wrapper removes once postgres has exited: a throw-away cluster's folder, and a
+/// temporary socket folder.
+fn cleanup_command(throwaway: bool, temporary_sockets: bool) -> String {
+    let mut cleanup = Vec::new();
+    if throwaway {
+        cleanup.push("\"$RMD_DIR\"");
+    }
+    if throwaway || temporary_sockets {
+        cleanup.push("\"$RMD_SOCKETS\"");
+    }
+    // `:` does nothing (an empty command would be a syntax error).
+    if cleanup.is_empty() { ":".to_owned() } else { format!("rm -rf {}", cleanup.join(" ")) }
+}
+
+/// Starts postgres under its wrapper; answers the lifeline (closing it stops the cluster) and
+/// what the wrapper's exit is reported on.
+fn spawn_postgres(
+    folders: &Folders,
+    throwaway: bool,
+    as_root: bool,
+) -> Result<(ChildStdin, watch::Receiver<Option<ExitStatus>>), EmbeddedPgError> {
+    let cleanup = cleanup_command(throwaway, folders.temporary_sockets);
+    let mut wrapper = command(Path::new("sh"), as_root);
+    wrapper.arg("-c").arg(wrapper_script(&cleanup)).arg(folders.bin.join("postgres"));
+    wrapper.arg("-D").arg(&folders.data).arg("-p").arg(SOCKET_PORT.to_string());
+    for setting in server_settings(&folders.sockets, throwaway) {
+        wrapper.arg("-c").arg(setting);
+    }
+    let log = &folders.log;
+    let log_file = fs::OpenOptions::new().append(true).open(log).map_err(filesystem(log))?;
+    let log_file_too = log_file.try_clone().map_err(filesystem(log))?;
+    let mut wrapper = wrapper
+        .env("RMD_DIR", &folders.root)
+        .env("RMD_SOCKETS", &folders.sockets)
+        .stdin(Stdio::piped())
+        .stdout(log_file)
+        .stderr(log_file_too)
+        // Its own process group: a Ctrl-C in the terminal is ours to handle, and we stop
+        // the database only after the last vote is written.
+        .process_group(0)
+        .spawn()
+        .map_err(|source| EmbeddedPgError::Spawn { program: "postgres".into(), source })?;
+    let lifeline = wrapper.stdin.take().ok_or_else(|| EmbeddedPgError::Spawn {
+        program: "postgres".into(),
+        source: io::Error::other("no pipe to the wrapper's stdin"),
+    })?;
+    let (exit, exited) = watch::channel(None);
+    std::thread::spawn(move || {
+        let status = wrapper.wait().unwrap_or_else(|_| ExitStatus::from_raw(1 << 8));
+        let _ = exit.send(Some(status));
+    });
+    Ok((lifeline, exited))
 }

@@ -81,7 +81,8 @@ pub async fn picture(
 }
 
 async fn draw(state: &AppState, seed: i64, width: u32) -> Option<Vec<u8>> {
-    let drawn = run_with_permit(&state.image_work, move || render_jpeg(seed as u64, width)).await;
+    let drawn =
+        run_with_permit(&state.image_work, move || render_jpeg(seed.cast_unsigned(), width)).await;
     match drawn {
         Ok(Ok(jpeg)) => Some(jpeg),
         Ok(Err(error)) => {

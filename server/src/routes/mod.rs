@@ -2,6 +2,7 @@
 
 pub mod client_address;
 mod cross_site;
+mod health;
 mod identity;
 mod media;
 mod uploads;
@@ -19,7 +20,7 @@ use axum::{
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use std::{convert::Infallible, time::Duration};
-use tower::ServiceBuilder;
+use tower::{ServiceBuilder, util::BoxCloneSyncService};
 use tower_http::{
     CompressionLevel,
     compression::{CompressionLayer, DefaultPredicate, Predicate, predicate::SizeAbove},
@@ -35,8 +36,6 @@ const SERVER_FN_BODY_LIMIT: usize = 16 * 1024;
 const UPLOAD_BODY_LIMIT: usize = app::uploads::MAX_UPLOAD_BYTES + 64 * 1024;
 /// A phone on a slow network takes a while to send a large photo.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
-/// A health check that waits longer than this has its answer: the database is not answering.
-const HEALTH_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub struct RouterSettings {
     pub request_timeout: Duration,
@@ -46,6 +45,8 @@ pub struct RouterSettings {
     pub public_url: Option<String>,
 }
 
+/// The whole HTTP surface. Layers apply from the bottom up: the client address is resolved
+/// before anything is traced, compressed or answered.
 pub fn router(state: AppState, settings: &RouterSettings) -> Router {
     let shell_options = state.leptos_options.clone();
     let app_shell = move || shell(shell_options.clone());
@@ -53,15 +54,49 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
         let state = state.clone();
         move || provide_context(state.clone())
     };
+    let not_found =
+        leptos_axum::render_app_to_stream_with_context(context.clone(), app_shell.clone());
+    let site = site(&state, settings, context, app_shell);
 
-    // Pages and server functions know the voter and are never cached: they differ per voter.
-    let site = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            context.clone(),
-            app_shell.clone(),
+    let routes = Router::new()
+        .route("/media/{key}/{file}", get(media::picture))
+        .route("/healthz", get(health::health))
+        .fallback_service(static_files(&state, not_found))
+        .layer(timeout(settings.request_timeout))
+        .merge(site);
+    with_security_headers(routes, settings.https)
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(from_fn_with_state(
+                    settings.trusted_proxies.clone(),
+                    client_address::resolve_client_address,
+                ))
+                // Small answers (a vote's JSON) are not worth compressing; pages are.
+                .layer(
+                    CompressionLayer::new()
+                        .quality(CompressionLevel::Fastest)
+                        .compress_when(DefaultPredicate::new().and(SizeAbove::new(1024))),
+                ),
         )
+        .with_state(state)
+}
+
+/// Pages, server functions and the upload form: they know the voter and are never cached,
+/// since they differ per voter.
+fn site<C, S, V>(
+    state: &AppState,
+    settings: &RouterSettings,
+    context: C,
+    app_shell: S,
+) -> Router<AppState>
+where
+    C: Fn() + Clone + Send + Sync + 'static,
+    S: Fn() -> V + Clone + Send + Sync + 'static,
+    V: leptos::IntoView + 'static,
+{
+    Router::new()
+        .leptos_routes_with_context(state, generate_route_list(App), context, app_shell)
         .route("/api/{*fn_name}", post(server_function))
         .layer(timeout(settings.request_timeout))
         .route(
@@ -82,61 +117,51 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
-        ));
+        ))
+}
 
-    // Built assets (`/pkg/…`, icons), precompressed where cargo-leptos wrote .br/.gz files;
-    // anything else is the app's "not found" page.
-    let render_not_found = leptos_axum::render_app_to_stream_with_context(context, app_shell);
+/// Built assets (`/pkg/…`, icons), precompressed where cargo-leptos wrote .br/.gz files;
+/// anything else is the app's "not found" page, rendered by `render_not_found`.
+fn static_files<F, R>(
+    state: &AppState,
+    render_not_found: F,
+) -> BoxCloneSyncService<Request, axum::response::Response, Infallible>
+where
+    F: Fn(Request) -> R + Clone + Send + Sync + 'static,
+    R: std::future::Future<Output = axum::response::Response> + Send + 'static,
+{
     let not_found = tower::service_fn(move |request: Request| {
         let render = render_not_found.clone();
         async move { Ok::<_, Infallible>(render(request).await) }
     });
-    let static_files = ServiceBuilder::new()
+    let files = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
+        .map_response(|response: axum::http::Response<_>| response.map(Body::new))
         .service(
             ServeDir::new(&*state.leptos_options.site_root)
                 .precompressed_br()
                 .precompressed_gzip()
                 .fallback(not_found),
         );
+    BoxCloneSyncService::new(files)
+}
 
-    let security_headers = ServiceBuilder::new()
+/// Headers every answer carries unless it set its own.
+fn with_security_headers(router: Router<AppState>, https: bool) -> Router<AppState> {
+    let router = router
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         // Pages set their own, with a `script-src` naming their nonce (see `app::shell`).
-        .layer(header_layer(header::CONTENT_SECURITY_POLICY, app::CONTENT_SECURITY_POLICY))
-        .layer(tower::util::option_layer(
-            settings
-                .https
-                .then(|| header_layer(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")),
-        ));
-
-    Router::new()
-        .route("/media/{key}/{file}", get(media::picture))
-        .route("/healthz", get(health))
-        .fallback_service(static_files)
-        .layer(timeout(settings.request_timeout))
-        .merge(site)
-        .layer(
-            ServiceBuilder::new()
-                .layer(TraceLayer::new_for_http())
-                .layer(from_fn_with_state(
-                    settings.trusted_proxies.clone(),
-                    client_address::resolve_client_address,
-                ))
-                // Small answers (a vote's JSON) are not worth compressing; pages are.
-                .layer(
-                    CompressionLayer::new()
-                        .quality(CompressionLevel::Fastest)
-                        .compress_when(DefaultPredicate::new().and(SizeAbove::new(1024))),
-                )
-                .layer(security_headers),
-        )
-        .with_state(state)
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, app::CONTENT_SECURITY_POLICY));
+    if https {
+        router.layer(header_layer(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"))
+    } else {
+        router
+    }
 }
 
 fn timeout(limit: Duration) -> TimeoutLayer {
@@ -155,29 +180,4 @@ async fn server_function(
     request: Request<Body>,
 ) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
-}
-
-/// Readiness, for a proxy or an orchestrator: 200 when the database answers and the vote writer
-/// is committing, else 503 naming what is wrong. Both recover by themselves: the pool and the
-/// writer reconnect once the database is back.
-async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    let probe = sqlx::query!("SELECT 1 AS alive").fetch_one(&state.pool);
-    let database = match tokio::time::timeout(HEALTH_PROBE_TIMEOUT, probe).await {
-        Ok(Ok(_)) => "ok",
-        Ok(Err(error)) => {
-            tracing::warn!(error = %app::server::ErrorChain(&error), "health check: the database failed");
-            "unavailable"
-        }
-        Err(_) => {
-            tracing::warn!("health check: the database did not answer in time");
-            "unavailable"
-        }
-    };
-    let vote_writer = if state.votes.is_healthy() { "ok" } else { "failing" };
-    let status = if database == "ok" && vote_writer == "ok" {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    (status, axum::Json(serde_json::json!({ "database": database, "vote_writer": vote_writer })))
 }

@@ -1,5 +1,11 @@
 //! Integration tests: the real application over HTTP, against a real PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+// A panic in a test is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
 
 mod accounts;
 mod crash;

@@ -79,7 +79,7 @@ pub async fn delete_others(
     let done = sqlx::query!(
         "DELETE FROM sessions WHERE user_id = $1 AND ($2::bytea IS NULL OR token_hash <> $2)",
         user.0,
-        keep.map(|hash| hash.as_slice()),
+        keep.map(<[u8; 32]>::as_slice),
     )
     .execute(executor)
     .await?;

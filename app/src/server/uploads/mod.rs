@@ -1,5 +1,6 @@
 //! Uploading a picture: who may, how much, and storing what the pipeline made of it.
 
+mod containers;
 pub mod hostile_files;
 pub mod pipeline;
 

@@ -2,6 +2,7 @@
 //! cropped square around the centre, resized to each served width, re-encoded as JPEG. Encoding
 //! from pixels writes none of the original's metadata (EXIF, GPS, camera, comments).
 
+use super::containers::{jpeg_is_complete, png_without_ancillary_chunks};
 use crate::votes::IMAGE_WIDTHS;
 use image::{
     DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
@@ -144,85 +145,6 @@ fn classify(error: image::ImageError) -> PipelineError {
     }
 }
 
-/// The PNG with only the chunks that make its pixels: the critical ones (IHDR, PLTE, IDAT,
-/// IEND; their type starts with a capital) and transparency (tRNS). Everything else is thrown
-/// away by the re-encoding anyway, and some of it is compressed: a colour profile (iCCP) or a
-/// text chunk (zTXt, iTXt) of a few kilobytes can inflate to hundreds of megabytes.
-fn png_without_ancillary_chunks(png: &[u8]) -> Result<Vec<u8>, PipelineError> {
-    const SIGNATURE: usize = 8;
-    let mut kept = Vec::with_capacity(png.len());
-    kept.extend_from_slice(png.get(..SIGNATURE).ok_or(PipelineError::Damaged)?);
-    let mut at = SIGNATURE;
-    while at < png.len() {
-        let header = png.get(at..at + 8).ok_or(PipelineError::Damaged)?;
-        let length = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
-        let kind = &header[4..8];
-        // Type, data and checksum.
-        let end = at.checked_add(12 + length).ok_or(PipelineError::Damaged)?;
-        let chunk = png.get(at..end).ok_or(PipelineError::Damaged)?;
-        if kind[0].is_ascii_uppercase() || kind == b"tRNS" {
-            kept.extend_from_slice(chunk);
-        }
-        at = end;
-        if kind == b"IEND" {
-            break;
-        }
-    }
-    Ok(kept)
-}
-
-/// Whether a JPEG runs to its end-of-image marker. Decoders fill a cut-off scan with grey
-/// rather than fail, so a half-sent photo would be stored with a flat lower half. The walk
-/// follows the segments and every scan (progressive JPEGs have several); inside a scan a 0xFF
-/// byte is followed by a stuffed zero or a restart marker, so the first other marker ends it.
-fn jpeg_is_complete(jpeg: &[u8]) -> bool {
-    const EOI: u8 = 0xD9;
-    const SOS: u8 = 0xDA;
-    if !jpeg.starts_with(&[0xFF, 0xD8]) {
-        return false;
-    }
-    let mut at = 2;
-    loop {
-        if jpeg.get(at) != Some(&0xFF) {
-            return false;
-        }
-        while jpeg.get(at) == Some(&0xFF) {
-            at += 1; // fill bytes before a marker
-        }
-        let Some(&marker) = jpeg.get(at) else { return false };
-        at += 1;
-        match marker {
-            EOI => return true,
-            0x01 | 0xD0..=0xD7 => continue, // markers without a segment
-            _ => {}
-        }
-        let Some(length) =
-            jpeg.get(at..at + 2).map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
-        else {
-            return false;
-        };
-        at += length;
-        if length < 2 || at > jpeg.len() {
-            return false;
-        }
-        if marker == SOS {
-            loop {
-                let Some(offset) =
-                    jpeg.get(at..).and_then(|rest| rest.iter().position(|&b| b == 0xFF))
-                else {
-                    return false;
-                };
-                at += offset;
-                match jpeg.get(at + 1) {
-                    None => return false,
-                    Some(0x00 | 0xD0..=0xD7) => at += 2,
-                    Some(_) => break,
-                }
-            }
-        }
-    }
-}
-
 /// RGB on white: transparent parts of a PNG or WebP would otherwise turn black.
 fn flatten(picture: DynamicImage) -> RgbImage {
     if !picture.color().has_alpha() {
@@ -231,8 +153,11 @@ fn flatten(picture: DynamicImage) -> RgbImage {
     let rgba = picture.into_rgba8();
     RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
         let [r, g, b, a] = rgba.get_pixel(x, y).0;
-        let over_white =
-            |c: u8| ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a))) / 255) as u8;
+        // A weighted mean of two bytes: never above 255.
+        let over_white = |c: u8| {
+            let blended = (u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a))) / 255;
+            u8::try_from(blended).unwrap_or(u8::MAX)
+        };
         image::Rgb([over_white(r), over_white(g), over_white(b)])
     })
 }
@@ -251,7 +176,7 @@ fn placeholder_colours(picture: &RgbImage) -> (u32, u32) {
     let side = picture.width();
     let (mut outer, mut inner) = ([0u64; 4], [0u64; 4]);
     // A coarse grid is plenty for an average.
-    let step = (side / 32).max(1) as usize;
+    let step = usize::try_from(side / 32).unwrap_or(1).max(1);
     for y in (0..side).step_by(step) {
         for x in (0..side).step_by(step) {
             let from_centre = x.abs_diff(side / 2).max(y.abs_diff(side / 2));
@@ -265,7 +190,8 @@ fn placeholder_colours(picture: &RgbImage) -> (u32, u32) {
     }
     let mean = |s: [u64; 4]| {
         let n = s[3].max(1);
-        ((s[0] / n) << 16 | (s[1] / n) << 8 | (s[2] / n)) as u32
+        // Means of bytes: 24 bits in all.
+        u32::try_from((s[0] / n) << 16 | (s[1] / n) << 8 | (s[2] / n)).unwrap_or(0)
     };
     (mean(outer), mean(inner))
 }
@@ -333,7 +259,7 @@ mod tests {
         let mut jpeg = Vec::new();
         JpegEncoder::new(&mut jpeg).encode_image(picture).unwrap();
         let mut segment = vec![0xFF, 0xE1];
-        segment.extend_from_slice(&((tiff.len() + 8) as u16).to_be_bytes());
+        segment.extend_from_slice(&u16::try_from(tiff.len() + 8).unwrap().to_be_bytes());
         segment.extend_from_slice(b"Exif\0\0");
         segment.extend_from_slice(tiff);
         jpeg.splice(2..2, segment);
@@ -404,8 +330,9 @@ mod tests {
 
     #[test]
     fn a_cut_off_jpeg_is_damaged_and_a_whole_one_is_not() {
-        let photo =
-            RgbImage::from_fn(600, 600, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let photo = RgbImage::from_fn(600, 600, |x, y| {
+            image::Rgb([(x % 256).to_le_bytes()[0], (y % 256).to_le_bytes()[0], 90])
+        });
         let mut jpeg = Vec::new();
         JpegEncoder::new(&mut jpeg).encode_image(&photo).unwrap();
         assert!(jpeg_is_complete(&jpeg));
