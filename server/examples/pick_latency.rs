@@ -9,9 +9,7 @@
     clippy::print_stdout,
     clippy::indexing_slicing,
     clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::unwrap_used,
-    clippy::expect_used
+    clippy::cast_sign_loss
 )]
 
 use anyhow::Context as _;

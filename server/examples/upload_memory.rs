@@ -8,14 +8,7 @@
 //! Run by `make bench`:
 //!   cargo run --release --example upload_memory
 // A measuring tool: a panic here is a failed measurement, not a crashed server.
-#![allow(
-    clippy::print_stdout,
-    clippy::indexing_slicing,
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::unwrap_used,
-    clippy::expect_used
-)]
+#![allow(clippy::print_stdout, clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
 
 use app::server::{
     accounts::sessions,

@@ -5,14 +5,7 @@
 //! Run by `make bench`:
 //!   cargo run --release --example upload_pipeline -- [--runs N]
 // A measuring tool: a panic here is a failed measurement, not a crashed server.
-#![allow(
-    clippy::print_stdout,
-    clippy::indexing_slicing,
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::unwrap_used,
-    clippy::expect_used
-)]
+#![allow(clippy::print_stdout, clippy::indexing_slicing, clippy::cast_possible_truncation)]
 
 use anyhow::Context as _;
 use app::{server::uploads::pipeline::process, votes::IMAGE_WIDTHS};

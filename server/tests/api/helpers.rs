@@ -21,7 +21,7 @@ use std::{
     collections::BTreeMap,
     sync::{
         OnceLock,
-        atomic::{AtomicU32, Ordering},
+        atomic::{AtomicU32, AtomicU64, Ordering},
     },
     time::{Duration, SystemTime},
 };
@@ -81,6 +81,8 @@ pub struct TestApp {
     pub pool: PgPool,
     pub signer: Signer,
     pub http: reqwest::Client,
+    /// Where the app writes its emails (see [`TestApp::mails_to`]).
+    pub outbox: std::path::PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -99,6 +101,8 @@ pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Setting
     settings.database.demo_pictures = demo_pictures;
     settings.secret_key = Some(TEST_SECRET.into());
     settings.site.root = std::env::temp_dir().join("rmd-test-site");
+    let outbox = std::env::temp_dir().join(format!("rmd-outbox-{}", unique_suffix()));
+    settings.accounts.outbox_dir = Some(outbox.clone());
     adjust(&mut settings);
     let app = Application::build(&settings, Location::Configured).await.expect("the app builds");
     let address = format!("http://{}", app.local_addr().expect("an address"));
@@ -117,9 +121,16 @@ pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Setting
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("an HTTP client"),
+        outbox,
         shutdown: Some(shutdown),
         server: Some(server),
     }
+}
+
+/// A number no other test in this run has.
+pub fn unique_suffix() -> u64 {
+    static N: AtomicU64 = AtomicU64::new(0);
+    u64::from(std::process::id()) << 20 | N.fetch_add(1, Ordering::Relaxed)
 }
 
 /// What the vote page showed.

@@ -1,19 +1,15 @@
 //! The background purge deletes what has expired, and nothing else.
 
-use crate::accounts::{PASSWORD, log_in, sign_up, spawn};
 use crate::helpers::{Visitor, spawn_app};
 use server::jobs::{Purged, purge_expired};
 use std::time::Duration;
 
 #[tokio::test]
 async fn expired_rows_go_and_live_ones_stay() {
-    let (app, _outbox) = spawn(2).await;
-    let mut member = Visitor::new();
-    sign_up(&app, &mut member, "keeper", "keeper@example.com").await;
-    log_in(&app, &mut member, "keeper", PASSWORD).await;
-    let mut other = Visitor::new();
-    sign_up(&app, &mut other, "lapsed", "lapsed@example.com").await;
-    log_in(&app, &mut other, "lapsed", PASSWORD).await;
+    let app = spawn_app(2).await;
+    let mut member = app.signed_in("keeper").await;
+    // Their session is made to expire below.
+    app.signed_in("lapsed").await;
     // A visitor who voted long ago, and one who only looked: looking writes no row.
     let mut voter = Visitor::new();
     let page = voter.open(&app, "/").await;

@@ -2,8 +2,8 @@
 //! explained without storing anything.
 
 use crate::{
-    accounts::{PASSWORD, member, post, sign_up, spawn},
-    helpers::{TestApp, Visitor},
+    accounts::PASSWORD,
+    helpers::{TestApp, Visitor, spawn_app},
 };
 use image::{ImageEncoder, RgbImage, codecs::png::PngEncoder};
 use reqwest::{StatusCode, header};
@@ -65,8 +65,8 @@ async fn uploaded_count(app: &TestApp) -> i64 {
 
 #[tokio::test]
 async fn an_upload_is_stored_square_served_and_rated() {
-    let (app, outbox) = spawn(0).await;
-    let uploader = member(&app, &outbox, "snapper").await;
+    let app = spawn_app(0).await;
+    let uploader = app.member("snapper").await;
     let form = multipart(Some("  Blep   in the sun "), Some(&png(800, 600)));
     assert_eq!(upload(&app, &uploader, form).await, "/upload?uploaded");
 
@@ -102,7 +102,7 @@ async fn an_upload_is_stored_square_served_and_rated() {
 
 #[tokio::test]
 async fn refused_uploads_say_why_and_store_nothing() {
-    let (app, outbox) = spawn(0).await;
+    let app = spawn_app(0).await;
     let photo = png(400, 400);
     let anonymous = Visitor::new();
     assert_eq!(
@@ -111,20 +111,15 @@ async fn refused_uploads_say_why_and_store_nothing() {
     );
 
     let mut unconfirmed = Visitor::new();
-    sign_up(&app, &mut unconfirmed, "newbie", "newbie@example.com").await;
-    post(
-        &app,
-        &mut unconfirmed,
-        "/api/log-in",
-        &[("identifier", "newbie"), ("password", PASSWORD)],
-    )
-    .await;
+    app.sign_up(&mut unconfirmed, "newbie", "newbie@example.com").await;
+    app.post(&mut unconfirmed, "/api/log-in", &[("identifier", "newbie"), ("password", PASSWORD)])
+        .await;
     assert_eq!(
         upload(&app, &unconfirmed, multipart(Some("Hi"), Some(&photo))).await,
         "/upload?problem=email_unverified"
     );
 
-    let member = member(&app, &outbox, "careful").await;
+    let member = app.member("careful").await;
     let cases: [(Vec<u8>, &str); 6] = [
         (multipart(None, Some(&photo)), "bad_title"),
         (multipart(Some(&"x".repeat(121)), Some(&photo)), "bad_title"),
@@ -146,8 +141,8 @@ async fn refused_uploads_say_why_and_store_nothing() {
 
 #[tokio::test]
 async fn twenty_uploads_a_day_at_most() {
-    let (app, outbox) = spawn(0).await;
-    let member = member(&app, &outbox, "prolific").await;
+    let app = spawn_app(0).await;
+    let member = app.member("prolific").await;
     sqlx::query(
         "INSERT INTO submissions (title, image_key, backdrop_rgb, subject_rgb, submitted_by, pick_key)
          SELECT 'old ' || n, md5(n::text), 0, 0, (SELECT voter_id FROM users), n
@@ -163,13 +158,13 @@ async fn twenty_uploads_a_day_at_most() {
 
 #[tokio::test]
 async fn deleting_the_account_deletes_its_files() {
-    let (app, outbox) = spawn(0).await;
-    let mut member = member(&app, &outbox, "fleeting").await;
+    let app = spawn_app(0).await;
+    let mut member = app.member("fleeting").await;
     upload(&app, &member, multipart(Some("Gone soon"), Some(&png(300, 300)))).await;
     let files =
         || sqlx::query_scalar::<_, i64>("SELECT count(*) FROM picture_files").fetch_one(&app.pool);
     assert_eq!(files().await.unwrap(), 3);
-    post(&app, &mut member, "/api/settings/delete", &[("password", PASSWORD)]).await;
+    app.post(&mut member, "/api/settings/delete", &[("password", PASSWORD)]).await;
     assert_eq!(files().await.unwrap(), 0);
 }
 
@@ -188,8 +183,8 @@ async fn uploaded_earlier(app: &TestApp, count: i32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn uploads_finishing_together_land_only_within_the_allowance() {
-    let (app, outbox) = spawn(0).await;
-    let member = member(&app, &outbox, "racer").await;
+    let app = spawn_app(0).await;
+    let member = app.member("racer").await;
     uploaded_earlier(&app, 19).await;
     // Both are in flight at once (the most an account may have), and both were told yes before
     // their files were read; one is the twentieth.
@@ -237,8 +232,8 @@ async fn upload_held_open(app: &TestApp, visitor: &Visitor) -> tokio::net::TcpSt
 
 #[tokio::test]
 async fn an_account_has_at_most_two_uploads_in_flight() {
-    let (app, outbox) = spawn(0).await;
-    let member = member(&app, &outbox, "hoarder").await;
+    let app = spawn_app(0).await;
+    let member = app.member("hoarder").await;
     let first = upload_held_open(&app, &member).await;
     let second = upload_held_open(&app, &member).await;
     // Both are being read by now.

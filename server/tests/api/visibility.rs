@@ -1,17 +1,12 @@
 //! The site's rule on every page that lists pictures: a picture is seen only by voting.
 
-use crate::{
-    accounts::{PASSWORD, log_in, sign_up, spawn},
-    helpers::{Visitor, json},
-};
+use crate::helpers::{Visitor, json, spawn_app};
 use reqwest::{StatusCode, header};
 
 #[tokio::test]
 async fn a_profile_locks_the_pictures_a_visitor_has_not_rated_until_they_rate_them() {
-    let (app, _outbox) = spawn(5).await;
-    let mut owner = Visitor::new();
-    sign_up(&app, &mut owner, "shower", "shower@example.com").await;
-    log_in(&app, &mut owner, "shower", PASSWORD).await;
+    let app = spawn_app(5).await;
+    let mut owner = app.signed_in("shower").await;
     // One of the pictures is the member's.
     let (id, title, key): (i64, String, String) = sqlx::query_as(
         "UPDATE submissions SET submitted_by = (SELECT voter_id FROM users)
@@ -64,7 +59,7 @@ async fn a_profile_locks_the_pictures_a_visitor_has_not_rated_until_they_rate_th
 
 #[tokio::test]
 async fn asking_for_a_picture_never_skips_the_one_in_front() {
-    let (app, _outbox) = spawn(4).await;
+    let app = spawn_app(4).await;
     let mut visitor = Visitor::new();
     let first = visitor.open(&app, "/").await;
     let (_, outcome) = json(visitor.vote(&app, first.ticket.as_deref().unwrap(), "4").await).await;
@@ -99,7 +94,7 @@ async fn asking_for_a_picture_never_skips_the_one_in_front() {
 
 #[tokio::test]
 async fn an_asked_for_picture_taken_out_of_play_meanwhile_gives_way_to_a_picked_one() {
-    let (app, _outbox) = spawn(5).await;
+    let app = spawn_app(5).await;
     let mut visitor = Visitor::new();
     let first = visitor.open(&app, "/").await;
     let (_, outcome) = json(visitor.vote(&app, first.ticket.as_deref().unwrap(), "4").await).await;

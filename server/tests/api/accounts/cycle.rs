@@ -4,18 +4,18 @@ use super::*;
 
 #[tokio::test]
 async fn sign_up_confirm_log_in_and_out() {
-    let (app, outbox) = spawn(3).await;
+    let app = spawn_app(3).await;
     let mut visitor = Visitor::new();
-    let response = sign_up(&app, &mut visitor, "Derp_Fan", "fan@example.com").await;
+    let response = app.sign_up(&mut visitor, "Derp_Fan", "fan@example.com").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::LOCATION], "/signup/check-your-inbox");
 
-    let mails = mails_to(&outbox, "fan@example.com", 1).await;
+    let mails = app.mails_to("fan@example.com", 1).await;
     let link = link_in(&mails[0]);
     assert!(link.starts_with(&format!("{}/verify-email?token=", app.address)), "{link}");
     let token = token_in(&link);
     assert_eq!(
-        post(&app, &mut visitor, "/api/confirm-email", &[("token", &token)]).await.status(),
+        app.post(&mut visitor, "/api/confirm-email", &[("token", &token)]).await.status(),
         StatusCode::OK
     );
     let verified: bool = sqlx::query_scalar(
@@ -27,11 +27,11 @@ async fn sign_up_confirm_log_in_and_out() {
     assert!(verified);
     // Single use.
     let (status, body) =
-        json(post(&app, &mut visitor, "/api/confirm-email", &[("token", &token)]).await).await;
+        json(app.post(&mut visitor, "/api/confirm-email", &[("token", &token)]).await).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::GONE, Some("bad_link")));
 
-    assert_eq!(who(&app, &mut visitor).await, serde_json::Value::Null);
-    let response = log_in(&app, &mut visitor, "FAN@example.com", PASSWORD).await;
+    assert_eq!(app.who(&mut visitor).await, serde_json::Value::Null);
+    let response = app.log_in(&mut visitor, "FAN@example.com", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK);
     let cookie = response
         .headers()
@@ -46,14 +46,14 @@ async fn sign_up_confirm_log_in_and_out() {
             && cookie.contains("; Path=/"),
         "{cookie}"
     );
-    assert_eq!(who(&app, &mut visitor).await["username"], "Derp_Fan");
+    assert_eq!(app.who(&mut visitor).await["username"], "Derp_Fan");
     let profile = visitor.open(&app, "/u/derp_fan").await;
     assert_eq!(profile.status, StatusCode::OK);
     assert!(profile.html.contains("@Derp_Fan"));
 
     let old_session = visitor.cookies["rmd_session"].clone();
     let old_voter = visitor.voter_cookie().unwrap().to_owned();
-    assert_eq!(post(&app, &mut visitor, "/api/log-out", &[]).await.status(), StatusCode::OK);
+    assert_eq!(app.post(&mut visitor, "/api/log-out", &[]).await.status(), StatusCode::OK);
     assert!(!visitor.cookies.contains_key("rmd_session"));
     assert_ne!(
         visitor.voter_cookie().unwrap(),
@@ -66,17 +66,15 @@ async fn sign_up_confirm_log_in_and_out() {
     // The old cookie logs nobody in any more.
     let mut replay = Visitor::new();
     replay.cookies.insert("rmd_session".into(), old_session);
-    assert_eq!(who(&app, &mut replay).await, serde_json::Value::Null);
+    assert_eq!(app.who(&mut replay).await, serde_json::Value::Null);
 }
 
 #[tokio::test]
 async fn the_session_id_changes_at_each_login() {
-    let (app, _outbox) = spawn(1).await;
-    let mut visitor = Visitor::new();
-    sign_up(&app, &mut visitor, "cycler", "cycler@example.com").await;
-    log_in(&app, &mut visitor, "cycler", PASSWORD).await;
+    let app = spawn_app(1).await;
+    let mut visitor = app.signed_in("cycler").await;
     let first = visitor.cookies["rmd_session"].clone();
-    log_in(&app, &mut visitor, "cycler", PASSWORD).await;
+    app.log_in(&mut visitor, "cycler", PASSWORD).await;
     let second = visitor.cookies["rmd_session"].clone();
     assert_ne!(first, second);
     let sessions: i64 =
@@ -86,8 +84,8 @@ async fn the_session_id_changes_at_each_login() {
 
 #[tokio::test]
 async fn a_weak_password_hash_is_upgraded_at_login() {
-    let (app, _outbox) = spawn(1).await;
-    sign_up(&app, &mut Visitor::new(), "oldtimer", "old@example.com").await;
+    let app = spawn_app(1).await;
+    app.sign_up(&mut Visitor::new(), "oldtimer", "old@example.com").await;
     let weak = app::server::accounts::password::hash_with_parameters(PASSWORD, 4096, 1).unwrap();
     sqlx::query("UPDATE users SET password_hash = $1")
         .bind(&weak)
@@ -95,25 +93,23 @@ async fn a_weak_password_hash_is_upgraded_at_login() {
         .await
         .unwrap();
     assert_eq!(
-        log_in(&app, &mut Visitor::new(), "oldtimer", PASSWORD).await.status(),
+        app.log_in(&mut Visitor::new(), "oldtimer", PASSWORD).await.status(),
         StatusCode::OK
     );
     let stored: String =
         sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&app.pool).await.unwrap();
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
     assert_eq!(
-        log_in(&app, &mut Visitor::new(), "oldtimer", PASSWORD).await.status(),
+        app.log_in(&mut Visitor::new(), "oldtimer", PASSWORD).await.status(),
         StatusCode::OK
     );
 }
 
 #[tokio::test]
 async fn anonymous_votes_are_kept_after_sign_up_and_the_accounts_vote_stands() {
-    let (app, _outbox) = spawn(6).await;
+    let app = spawn_app(6).await;
     // The account, from another browser, rates one picture with 2.
-    let mut other_browser = Visitor::new();
-    sign_up(&app, &mut other_browser, "keeper", "keeper@example.com").await;
-    log_in(&app, &mut other_browser, "keeper", PASSWORD).await;
+    let mut other_browser = app.signed_in("keeper").await;
     let page = other_browser.open(&app, "/").await;
     let account_pick = page.image_key().unwrap();
     assert_eq!(
@@ -141,7 +137,7 @@ async fn anonymous_votes_are_kept_after_sign_up_and_the_accounts_vote_stands() {
         .unwrap();
     assert_eq!(before, rated + 1);
 
-    assert_eq!(log_in(&app, &mut visitor, "keeper", PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(app.log_in(&mut visitor, "keeper", PASSWORD).await.status(), StatusCode::OK);
     let (account_votes, nines, left_behind): (i64, i64, i64) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE v.voter_id = u.voter_id),
                 count(*) FILTER (WHERE v.voter_id = u.voter_id AND rating = 9),
@@ -170,7 +166,7 @@ async fn anonymous_votes_are_kept_after_sign_up_and_the_accounts_vote_stands() {
 
 #[tokio::test]
 async fn missing_profiles_are_404_pages() {
-    let (app, _outbox) = spawn(1).await;
+    let app = spawn_app(1).await;
     let page = Visitor::new().open(&app, "/u/nobody-here").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.html.contains("wandered off"));
@@ -178,20 +174,18 @@ async fn missing_profiles_are_404_pages() {
 
 #[tokio::test]
 async fn deleting_an_account_removes_its_pictures_and_keeps_its_votes() {
-    let (app, _outbox) = spawn(3).await;
-    let mut visitor = Visitor::new();
-    sign_up(&app, &mut visitor, "leaver", "leaver@example.com").await;
-    log_in(&app, &mut visitor, "leaver", PASSWORD).await;
+    let app = spawn_app(3).await;
+    let mut visitor = app.signed_in("leaver").await;
     let page = visitor.open(&app, "/").await;
     visitor.vote(&app, page.ticket.as_deref().unwrap(), "7").await;
     sqlx::query("UPDATE submissions SET submitted_by = (SELECT voter_id FROM users) WHERE id = (SELECT max(id) FROM submissions)")
         .execute(&app.pool).await.unwrap();
 
     let wrong =
-        post(&app, &mut visitor, "/api/settings/delete", &[("password", "not-it-at-all")]).await;
+        app.post(&mut visitor, "/api/settings/delete", &[("password", "not-it-at-all")]).await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
-        post(&app, &mut visitor, "/api/settings/delete", &[("password", PASSWORD)]).await.status(),
+        app.post(&mut visitor, "/api/settings/delete", &[("password", PASSWORD)]).await.status(),
         StatusCode::OK
     );
     let (users, pictures, votes): (i64, i64, i64) = sqlx::query_as(

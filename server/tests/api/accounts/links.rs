@@ -4,10 +4,8 @@ use super::*;
 
 #[tokio::test]
 async fn reset_links_ignore_the_host_header_work_once_expire_and_end_sessions() {
-    let (app, outbox) = spawn(1).await;
-    let mut owner = Visitor::new();
-    sign_up(&app, &mut owner, "resetter", "resetter@example.com").await;
-    log_in(&app, &mut owner, "resetter", PASSWORD).await;
+    let app = spawn_app(1).await;
+    let mut owner = app.signed_in("resetter").await;
 
     let response = app
         .http
@@ -18,91 +16,88 @@ async fn reset_links_ignore_the_host_header_work_once_expire_and_end_sessions() 
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let mails = mails_to(&outbox, "resetter@example.com", 2).await;
+    let mails = app.mails_to("resetter@example.com", 2).await;
     let link = link_in(&mails[1]);
     assert!(link.starts_with(&format!("{}/reset-password?token=", app.address)), "{link}");
     assert!(!link.contains("evil"));
     let token = token_in(&link);
 
     // A bad new password leaves the link usable.
-    let (status, _) = json(reset(&app, &token, "short").await).await;
+    let (status, _) = json(app.reset_password(&token, "short").await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let new_password = "a-brand-new-derp-password";
-    let done = reset(&app, &token, new_password).await;
+    let done = app.reset_password(&token, new_password).await;
     assert_eq!(done.status(), StatusCode::OK);
-    assert_eq!(who(&app, &mut owner).await, serde_json::Value::Null, "other sessions end");
-    let again = json(reset(&app, &token, "yet-another-password").await).await;
+    assert_eq!(app.who(&mut owner).await, serde_json::Value::Null, "other sessions end");
+    let again = json(app.reset_password(&token, "yet-another-password").await).await;
     assert_eq!(again.0, StatusCode::GONE);
     assert_eq!(
-        log_in(&app, &mut Visitor::new(), "resetter", new_password).await.status(),
+        app.log_in(&mut Visitor::new(), "resetter", new_password).await.status(),
         StatusCode::OK
     );
 
     // An expired link is refused.
-    post(&app, &mut Visitor::new(), "/api/forgot-password", &[("email", "resetter@example.com")])
+    app.post(&mut Visitor::new(), "/api/forgot-password", &[("email", "resetter@example.com")])
         .await;
-    let mails = mails_to(&outbox, "resetter@example.com", 3).await;
+    let mails = app.mails_to("resetter@example.com", 3).await;
     let token = token_in(&link_in(&mails[2]));
     sqlx::query("UPDATE account_tokens SET expires_at = now() - interval '1 second'")
         .execute(&app.pool)
         .await
         .unwrap();
-    let expired = json(reset(&app, &token, "yet-another-password").await).await;
+    let expired = json(app.reset_password(&token, "yet-another-password").await).await;
     assert_eq!(expired.0, StatusCode::GONE);
 }
 
 #[tokio::test]
 async fn the_confirmation_link_can_be_sent_again_a_few_times() {
-    let (app, outbox) = spawn(1).await;
-    let mut visitor = Visitor::new();
-    sign_up(&app, &mut visitor, "forgetful", "forgetful@example.com").await;
-    log_in(&app, &mut visitor, "forgetful", PASSWORD).await;
+    let app = spawn_app(1).await;
+    let mut visitor = app.signed_in("forgetful").await;
     let resend = [("page", "/upload")];
     for _ in 0..2 {
-        let response = post(&app, &mut visitor, "/api/settings/resend-confirmation", &resend).await;
+        let response = app.post(&mut visitor, "/api/settings/resend-confirmation", &resend).await;
         assert_eq!(response.status(), StatusCode::OK);
     }
-    let mails = mails_to(&outbox, "forgetful@example.com", 3).await;
+    let mails = app.mails_to("forgetful@example.com", 3).await;
     assert_eq!(mails.len(), 3);
     // The newest link works.
     let token = token_in(&link_in(&mails[2]));
     let (status, body) =
-        json(post(&app, &mut visitor, "/api/settings/resend-confirmation", &resend).await).await;
+        json(app.post(&mut visitor, "/api/settings/resend-confirmation", &resend).await).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
     );
     assert_eq!(
-        post(&app, &mut visitor, "/api/confirm-email", &[("token", &token)]).await.status(),
+        app.post(&mut visitor, "/api/confirm-email", &[("token", &token)]).await.status(),
         StatusCode::OK
     );
     // Once confirmed, nothing more is sent.
-    let response = post(&app, &mut visitor, "/api/settings/resend-confirmation", &resend).await;
+    let response = app.post(&mut visitor, "/api/settings/resend-confirmation", &resend).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn a_reset_confirms_only_the_address_it_was_sent_to() {
-    let (app, outbox) = spawn(1).await;
+    let app = spawn_app(1).await;
     let mut owner = Visitor::new();
-    sign_up(&app, &mut owner, "switcher", "first@example.com").await;
-    log_in(&app, &mut owner, "switcher", PASSWORD).await;
-    post(&app, &mut Visitor::new(), "/api/forgot-password", &[("email", "first@example.com")])
-        .await;
-    let reset_link = link_in(&mails_to(&outbox, "first@example.com", 2).await[1]);
+    app.sign_up(&mut owner, "switcher", "first@example.com").await;
+    app.log_in(&mut owner, "switcher", PASSWORD).await;
+    app.post(&mut Visitor::new(), "/api/forgot-password", &[("email", "first@example.com")]).await;
+    let reset_link = link_in(&app.mails_to("first@example.com", 2).await[1]);
     assert!(reset_link.contains("/reset-password?token="), "{reset_link}");
 
     // The address changes to one nobody has confirmed; the reset link sent before stops working.
-    let changed = post(
-        &app,
-        &mut owner,
-        "/api/settings/email",
-        &[("email", "second@example.com"), ("password", PASSWORD)],
-    )
-    .await;
+    let changed = app
+        .post(
+            &mut owner,
+            "/api/settings/email",
+            &[("email", "second@example.com"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(changed.status(), StatusCode::OK);
     let (status, _) =
-        json(reset(&app, &token_in(&reset_link), "a-fresh-derpy-password").await).await;
+        json(app.reset_password(&token_in(&reset_link), "a-fresh-derpy-password").await).await;
     assert_eq!(status, StatusCode::GONE);
     let verified: bool = sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM users")
         .fetch_one(&app.pool)
@@ -111,13 +106,12 @@ async fn a_reset_confirms_only_the_address_it_was_sent_to() {
     assert!(!verified, "second@example.com was never confirmed");
 
     // A reset sent to the current address does confirm it.
-    post(&app, &mut Visitor::new(), "/api/forgot-password", &[("email", "second@example.com")])
-        .await;
-    let mails = mails_to(&outbox, "second@example.com", 2).await;
+    app.post(&mut Visitor::new(), "/api/forgot-password", &[("email", "second@example.com")]).await;
+    let mails = app.mails_to("second@example.com", 2).await;
     let link =
         mails.iter().map(|mail| link_in(mail)).find(|l| l.contains("/reset-password")).unwrap();
     assert_eq!(
-        reset(&app, &token_in(&link), "a-fresh-derpy-password").await.status(),
+        app.reset_password(&token_in(&link), "a-fresh-derpy-password").await.status(),
         StatusCode::OK
     );
     let verified: bool = sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM users")
@@ -128,13 +122,13 @@ async fn a_reset_confirms_only_the_address_it_was_sent_to() {
 }
 
 async fn forgot(app: &TestApp, email: &str) -> StatusCode {
-    post(app, &mut Visitor::new(), "/api/forgot-password", &[("email", email)]).await.status()
+    app.post(&mut Visitor::new(), "/api/forgot-password", &[("email", email)]).await.status()
 }
 
 #[tokio::test]
 async fn emails_on_demand_are_limited_per_inbox_and_per_client_alike_for_everyone() {
-    let (app, outbox) = spawn(1).await;
-    sign_up(&app, &mut Visitor::new(), "target", "target@example.com").await;
+    let app = spawn_app(1).await;
+    app.sign_up(&mut Visitor::new(), "target", "target@example.com").await;
     // The sign-up's confirmation was the inbox's first email this hour; two resets may follow.
     let mut existing = Vec::new();
     let mut missing = Vec::new();
@@ -150,7 +144,7 @@ async fn emails_on_demand_are_limited_per_inbox_and_per_client_alike_for_everyon
     );
     assert_eq!(forgot(&app, "nobody-here@example.com").await, StatusCode::TOO_MANY_REQUESTS);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(mails_to(&outbox, "target@example.com", 3).await.len(), 3);
+    assert_eq!(app.mails_to("target@example.com", 3).await.len(), 3);
 
     // One client asking for resets to many inboxes runs out too (7 asked above, 3 more allowed).
     let spread: Vec<StatusCode> = {
@@ -165,8 +159,7 @@ async fn emails_on_demand_are_limited_per_inbox_and_per_client_alike_for_everyon
         [StatusCode::OK, StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]
     );
     let (status, body) = json(
-        post(&app, &mut Visitor::new(), "/api/forgot-password", &[("email", "x@example.com")])
-            .await,
+        app.post(&mut Visitor::new(), "/api/forgot-password", &[("email", "x@example.com")]).await,
     )
     .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
@@ -175,19 +168,15 @@ async fn emails_on_demand_are_limited_per_inbox_and_per_client_alike_for_everyon
 
 #[tokio::test]
 async fn sign_ups_from_one_client_are_limited_before_any_hashing() {
-    let (app, _outbox) = spawn(1).await;
+    let app = spawn_app(1).await;
     for n in 0..10 {
-        let response = sign_up(
-            &app,
-            &mut Visitor::new(),
-            &format!("many{n}"),
-            &format!("many{n}@example.com"),
-        )
-        .await;
+        let response = app
+            .sign_up(&mut Visitor::new(), &format!("many{n}"), &format!("many{n}@example.com"))
+            .await;
         assert_eq!(response.status(), StatusCode::OK);
     }
     let (status, body) =
-        json(sign_up(&app, &mut Visitor::new(), "many10", "many10@example.com").await).await;
+        json(app.sign_up(&mut Visitor::new(), "many10", "many10@example.com").await).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))

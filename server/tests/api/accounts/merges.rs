@@ -21,18 +21,16 @@ async fn rate_until(app: &TestApp, visitor: &mut Visitor, key: &str) -> usize {
 
 #[tokio::test]
 async fn after_a_login_the_account_is_not_stuck_on_a_picture_it_has_now_rated() {
-    let (app, _outbox) = spawn(6).await;
-    let mut browser = Visitor::new();
-    sign_up(&app, &mut browser, "stuck", "stuck@example.com").await;
-    log_in(&app, &mut browser, "stuck", PASSWORD).await;
+    let app = spawn_app(6).await;
+    let mut browser = app.signed_in("stuck").await;
     let in_front_of_account = browser.open(&app, "/").await.image_key().unwrap();
-    post(&app, &mut browser, "/api/log-out", &[]).await;
+    app.post(&mut browser, "/api/log-out", &[]).await;
 
     // Logged out, the same browser rates pictures until it has rated the account's one.
     rate_until(&app, &mut browser, &in_front_of_account).await;
     // However many that took, there are pictures left to rate.
     server::seed::add_demo_pictures(&app.pool, 3).await.unwrap();
-    assert_eq!(log_in(&app, &mut browser, "stuck", PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(app.log_in(&mut browser, "stuck", PASSWORD).await.status(), StatusCode::OK);
 
     let page = browser.open(&app, "/").await;
     assert_ne!(page.image_key().as_deref(), Some(in_front_of_account.as_str()));
@@ -43,7 +41,7 @@ async fn after_a_login_the_account_is_not_stuck_on_a_picture_it_has_now_rated() 
 
 /// A member whose login is about to take `anonymous`'s votes.
 async fn account_voter(app: &TestApp) -> app::server::voter::VoterId {
-    sign_up(app, &mut Visitor::new(), "merger", "merger@example.com").await;
+    app.sign_up(&mut Visitor::new(), "merger", "merger@example.com").await;
     sqlx::query_scalar("SELECT voter_id FROM users WHERE username = 'merger'")
         .fetch_one(&app.pool)
         .await
@@ -91,7 +89,7 @@ async fn counts(app: &TestApp) -> (i64, i64) {
 
 #[tokio::test]
 async fn a_ballot_sent_while_its_votes_move_is_not_counted_for_both_voters() {
-    let (app, _outbox) = spawn(4).await;
+    let app = spawn_app(4).await;
     let mut visitor = Visitor::new();
     let first = visitor.open(&app, "/").await;
     let (_, next) = json(visitor.vote(&app, first.ticket.as_deref().unwrap(), "3").await).await;
@@ -104,7 +102,7 @@ async fn a_ballot_sent_while_its_votes_move_is_not_counted_for_both_voters() {
 
 #[tokio::test]
 async fn a_first_ballot_sent_while_a_login_merges_is_not_counted_either() {
-    let (app, _outbox) = spawn(4).await;
+    let app = spawn_app(4).await;
     let mut visitor = Visitor::new();
     let first = visitor.open(&app, "/").await;
     assert!(!app.voter_row_exists(visitor.voter_id(&app)).await);

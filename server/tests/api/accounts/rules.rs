@@ -4,26 +4,26 @@ use super::*;
 
 #[tokio::test]
 async fn answers_do_not_tell_whether_an_account_exists() {
-    let (app, outbox) = spawn(1).await;
+    let app = spawn_app(1).await;
     let mut visitor = Visitor::new();
-    sign_up(&app, &mut visitor, "first", "taken@example.com").await;
+    app.sign_up(&mut visitor, "first", "taken@example.com").await;
 
-    let new = sign_up(&app, &mut Visitor::new(), "second", "new@example.com").await;
-    let taken = sign_up(&app, &mut Visitor::new(), "third", "taken@example.com").await;
+    let new = app.sign_up(&mut Visitor::new(), "second", "new@example.com").await;
+    let taken = app.sign_up(&mut Visitor::new(), "third", "taken@example.com").await;
     assert_eq!(new.status(), taken.status());
     assert_eq!(new.headers().get(header::LOCATION), taken.headers().get(header::LOCATION));
     assert_eq!(new.text().await.unwrap(), taken.text().await.unwrap());
-    let mails = mails_to(&outbox, "taken@example.com", 2).await;
+    let mails = app.mails_to("taken@example.com", 2).await;
     assert!(mails[1].contains("already has an account"), "{}", mails[1]);
 
-    let missing = json(log_in(&app, &mut Visitor::new(), "nobody", PASSWORD).await).await;
-    let wrong = json(log_in(&app, &mut Visitor::new(), "first", "not-the-password").await).await;
+    let missing = json(app.log_in(&mut Visitor::new(), "nobody", PASSWORD).await).await;
+    let wrong = json(app.log_in(&mut Visitor::new(), "first", "not-the-password").await).await;
     assert_eq!(missing, wrong);
     assert_eq!(missing.0, StatusCode::UNAUTHORIZED);
 
     let forgot = |email: &'static str| {
         let app = &app;
-        async move { post(app, &mut Visitor::new(), "/api/forgot-password", &[("email", email)]).await }
+        async move { app.post(&mut Visitor::new(), "/api/forgot-password", &[("email", email)]).await }
     };
     let (known, unknown) = (forgot("taken@example.com").await, forgot("unknown@example.com").await);
     assert_eq!(known.status(), unknown.status());
@@ -31,13 +31,13 @@ async fn answers_do_not_tell_whether_an_account_exists() {
 
     // Usernames are public: saying one is taken reveals nothing.
     let (status, body) =
-        json(sign_up(&app, &mut Visitor::new(), "FIRST", "other@example.com").await).await;
+        json(app.sign_up(&mut Visitor::new(), "FIRST", "other@example.com").await).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("username_taken")));
 }
 
 #[tokio::test]
 async fn bad_input_is_refused_with_a_message_and_changes_nothing() {
-    let (app, _outbox) = spawn(1).await;
+    let app = spawn_app(1).await;
     for (username, email, password, needle) in [
         ("ab", "a@example.com", PASSWORD, "3 to 24"),
         ("okname", "not-an-email", PASSWORD, "email address"),
@@ -45,8 +45,7 @@ async fn bad_input_is_refused_with_a_message_and_changes_nothing() {
         ("okname", "a@example.com", "password123", "most common"),
     ] {
         let form = [("username", username), ("email", email), ("password", password)];
-        let (status, body) =
-            json(post(&app, &mut Visitor::new(), "/api/sign-up", &form).await).await;
+        let (status, body) = json(app.post(&mut Visitor::new(), "/api/sign-up", &form).await).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(body["message"].as_str().unwrap().contains(needle), "{body}");
     }
@@ -57,7 +56,7 @@ async fn bad_input_is_refused_with_a_message_and_changes_nothing() {
 
 #[tokio::test]
 async fn requests_from_other_sites_are_refused() {
-    let (app, _outbox) = spawn(2).await;
+    let app = spawn_app(2).await;
     let mut visitor = Visitor::new();
     let page = visitor.open(&app, "/").await;
     for (name, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
@@ -96,36 +95,36 @@ async fn requests_from_other_sites_are_refused() {
 
 #[tokio::test]
 async fn repeated_failures_are_throttled() {
-    let (app, _outbox) = spawn(1).await;
-    sign_up(&app, &mut Visitor::new(), "guarded", "guarded@example.com").await;
+    let app = spawn_app(1).await;
+    app.sign_up(&mut Visitor::new(), "guarded", "guarded@example.com").await;
     for _ in 0..5 {
         assert_eq!(
-            log_in(&app, &mut Visitor::new(), "guarded", "wrong-password").await.status(),
+            app.log_in(&mut Visitor::new(), "guarded", "wrong-password").await.status(),
             StatusCode::UNAUTHORIZED
         );
     }
-    let (status, body) = json(log_in(&app, &mut Visitor::new(), "guarded", PASSWORD).await).await;
+    let (status, body) = json(app.log_in(&mut Visitor::new(), "guarded", PASSWORD).await).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
     );
     // Another account from the same address is not locked by these failures.
-    sign_up(&app, &mut Visitor::new(), "neighbour", "neighbour@example.com").await;
+    app.sign_up(&mut Visitor::new(), "neighbour", "neighbour@example.com").await;
     assert_eq!(
-        log_in(&app, &mut Visitor::new(), "neighbour", PASSWORD).await.status(),
+        app.log_in(&mut Visitor::new(), "neighbour", PASSWORD).await.status(),
         StatusCode::OK
     );
 }
 
 #[tokio::test]
 async fn a_hundred_guesses_at_once_get_no_more_tries_than_one_at_a_time() {
-    let (app, _outbox) = spawn(1).await;
-    sign_up(&app, &mut Visitor::new(), "besieged", "besieged@example.com").await;
+    let app = spawn_app(1).await;
+    app.sign_up(&mut Visitor::new(), "besieged", "besieged@example.com").await;
     let guesses = (0..100).map(|n| {
         let app = &app;
         async move {
             let password = format!("guess-number-{n}");
-            log_in(app, &mut Visitor::new(), "besieged", &password).await.status()
+            app.log_in(&mut Visitor::new(), "besieged", &password).await.status()
         }
     });
     let statuses = futures_util::future::join_all(guesses).await;
@@ -153,13 +152,11 @@ async fn log_in_as(app: &TestApp, client: &str, password: &str) -> StatusCode {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own() {
-    let outbox = std::env::temp_dir().join(format!("rmd-outbox-{}", rand_suffix()));
-    let app = crate::helpers::spawn_app_with(1, move |settings| {
-        settings.accounts.outbox_dir = Some(outbox);
+    let app = spawn_app_with(1, move |settings| {
         settings.server.trusted_proxies = vec!["127.0.0.1".into()];
     })
     .await;
-    sign_up(&app, &mut Visitor::new(), "proxied", "proxied@example.com").await;
+    app.sign_up(&mut Visitor::new(), "proxied", "proxied@example.com").await;
     for _ in 0..5 {
         assert_eq!(
             log_in_as(&app, "203.0.113.7", "wrong-password").await,
@@ -179,8 +176,8 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_on_its_own() {
 
 #[tokio::test]
 async fn without_a_trusted_proxy_forwarded_headers_change_nothing() {
-    let (app, _outbox) = spawn(1).await;
-    sign_up(&app, &mut Visitor::new(), "proxied", "proxied@example.com").await;
+    let app = spawn_app(1).await;
+    app.sign_up(&mut Visitor::new(), "proxied", "proxied@example.com").await;
     for n in 0..5 {
         let spoofed = format!("192.0.2.{n}");
         assert_eq!(log_in_as(&app, &spoofed, "wrong-password").await, StatusCode::UNAUTHORIZED);

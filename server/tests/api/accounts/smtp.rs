@@ -83,25 +83,21 @@ fn address_in(line: &str) -> String {
         .to_owned()
 }
 
-async fn spawn_with_smtp(port: u16) -> (TestApp, PathBuf) {
-    let outbox = std::env::temp_dir().join(format!("rmd-outbox-{}", rand_suffix()));
-    let dir = outbox.clone();
-    let app = spawn_app_with(1, move |settings| {
-        settings.accounts.outbox_dir = Some(dir);
+async fn spawn_with_smtp(port: u16) -> TestApp {
+    spawn_app_with(1, move |settings| {
         settings.accounts.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
         settings.accounts.mail_from = Some("RateMyDerp <no-reply@ratemyderp.test>".to_owned());
     })
-    .await;
-    (app, outbox)
+    .await
 }
 
 #[tokio::test]
 async fn a_confirmation_link_goes_out_over_smtp_and_works() {
     let (port, mut inbox) = smtp_sink(&[]).await;
-    let (app, outbox) = spawn_with_smtp(port).await;
+    let app = spawn_with_smtp(port).await;
     let mut visitor = Visitor::new();
     assert_eq!(
-        sign_up(&app, &mut visitor, "Smtp_Fan", "smtp-fan@example.com").await.status(),
+        app.sign_up(&mut visitor, "Smtp_Fan", "smtp-fan@example.com").await.status(),
         StatusCode::OK
     );
 
@@ -114,23 +110,23 @@ async fn a_confirmation_link_goes_out_over_smtp_and_works() {
     let body = mail.data.replace("=\n", "").replace("=3D", "=");
     let token = token_in(&link_in(&body));
     assert_eq!(
-        post(&app, &mut visitor, "/api/confirm-email", &[("token", &token)]).await.status(),
+        app.post(&mut visitor, "/api/confirm-email", &[("token", &token)]).await.status(),
         StatusCode::OK
     );
-    assert!(!outbox.exists(), "nothing goes to the outbox when SMTP is configured");
+    assert!(!app.outbox.exists(), "nothing goes to the outbox when SMTP is configured");
 }
 
 #[tokio::test]
 async fn a_refused_recipient_changes_nothing_for_the_visitor() {
     let (port, mut inbox) = smtp_sink(&["nobody@example.com"]).await;
-    let (app, _outbox) = spawn_with_smtp(port).await;
+    let app = spawn_with_smtp(port).await;
     let mut refused = Visitor::new();
-    let response = sign_up(&app, &mut refused, "Nobody_Home", "nobody@example.com").await;
+    let response = app.sign_up(&mut refused, "Nobody_Home", "nobody@example.com").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::LOCATION], "/signup/check-your-inbox");
 
     // The next message still goes through the same server.
-    sign_up(&app, &mut Visitor::new(), "Somebody", "somebody@example.com").await;
+    app.sign_up(&mut Visitor::new(), "Somebody", "somebody@example.com").await;
     let mail = tokio::time::timeout(Duration::from_secs(10), inbox.recv()).await.unwrap().unwrap();
     assert_eq!(mail.rcpt_to, ["somebody@example.com"]);
 }
