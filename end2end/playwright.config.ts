@@ -21,6 +21,8 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 5_000 },
   fullyParallel: true,
+  // A test.only left in by mistake would quietly skip the rest on CI.
+  forbidOnly: !!process.env.CI,
   workers: 2,
   retries: 0,
   reporter: [["list"]],

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { PASSWORD, accountNav, linkFor, logIn, newAccount, signUp } from "./accounts";
 import { openHydrated } from "./helpers";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { openHydrated, picture, rateButton } from "./helpers";
 
 test("the picture and all ten buttons fit on screen, buttons big enough for thumbs", async ({ page }, testInfo) => {

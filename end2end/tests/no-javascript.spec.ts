@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { expectVerdictOn, picture, pictureKey, rateButton, verdict } from "./helpers";
 
 test.use({ javaScriptEnabled: false });

@@ -1,7 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import zlib from "node:zlib";
-import { accountNav, logIn, newAccount, newMember, PASSWORD, signUp } from "./accounts";
+import { accountNav, logIn, newAccount, PASSWORD, signUp } from "./accounts";
 import { openHydrated, picture } from "./helpers";
 
 function crc32(bytes: Buffer): number {
@@ -41,8 +41,7 @@ function png(width: number, height: number): Buffer {
   ]);
 }
 
-test("a member uploads a photo and finds it on their profile", async ({ page }) => {
-  const { username } = await newMember(page);
+test("a member uploads a photo and finds it on their profile", async ({ page, member: { username } }) => {
   await accountNav(page).getByRole("link", { name: "Upload" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Upload a derp" })).toBeVisible();
   for (const colorScheme of ["light", "dark"] as const) {
@@ -91,8 +90,7 @@ test("a visitor is asked to log in to upload", async ({ page }) => {
   await expect(page.getByRole("main").getByRole("link", { name: "Log in" })).toBeVisible();
 });
 
-test("a member's picture is a locked tile to others until they rate it", async ({ page, browser }) => {
-  const { username } = await newMember(page);
+test("a member's picture is a locked tile to others until they rate it", async ({ page, browser, member: { username } }) => {
   await openHydrated(page, "/upload");
   const title = `Locked blep ${Date.now().toString(36)}`;
   await page.getByLabel("Title").fill(title);
