@@ -36,10 +36,11 @@ test-rust: ## Unit and integration tests (against a throw-away PostgreSQL)
 	@echo "==> Unit and integration tests"
 	cargo test --locked -p app --features ssr -p server
 
-lint: ## Formatting, clippy (warnings as errors), and .sqlx/ up to date with the queries
+lint: ## Formatting, clippy (warnings as errors), .sqlx/ up to date, licences and sources (cargo deny)
 	@echo "==> Formatting and lints"
 	cargo fmt --all --check
 	scripts/sqlx_prepare.sh --check
+	cargo deny --offline --log-level error check licenses bans sources
 	cargo clippy --locked -p app --features ssr -p server --all-targets -- -D warnings
 	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 

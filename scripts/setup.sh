@@ -8,6 +8,7 @@ want="${1:-build}"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_DENY_VERSION=0.20.2
 # Debian's wasm-opt (binaryen 108) produces WebAssembly that fails in the browser.
 WASM_OPT_MIN_VERSION=116
 
@@ -78,6 +79,14 @@ else
 fi
 
 if [ "$want" = "test" ]; then
+  step "cargo-deny $CARGO_DENY_VERSION (licences and sources, in make lint)"
+  if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" = "$CARGO_DENY_VERSION" ]; then
+    ok "installed"
+  else
+    ok "building it (a few minutes, once)"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+  fi
+
   step "Chromium for the end-to-end tests"
   if [ -x /usr/bin/chromium ]; then
     ok "$(/usr/bin/chromium --version 2>/dev/null || echo chromium)"
