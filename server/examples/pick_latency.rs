@@ -42,26 +42,26 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::load(None)?;
     let database = Database::open(&settings.database, Location::Configured).await?;
     let pool = &database.pool;
-    let pictures: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM submissions WHERE retired_at IS NULL")
-            .fetch_one(pool)
-            .await?;
+    let pictures = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "pictures!" FROM submissions WHERE retired_at IS NULL"#
+    )
+    .fetch_one(pool)
+    .await?;
 
     // A voter who has rated `rated` pictures spread over the whole table.
     let voter = VoterId(4_242_424_242);
-    sqlx::query("INSERT INTO voters (id) VALUES ($1) ON CONFLICT DO NOTHING")
-        .bind(voter)
+    sqlx::query!("INSERT INTO voters (id) VALUES ($1) ON CONFLICT DO NOTHING", voter.0)
         .execute(pool)
         .await?;
-    sqlx::query(
-        "INSERT INTO votes (voter_id, submission_id, rating) \
+    sqlx::query!(
+        "INSERT INTO votes (voter_id, submission_id, rating)
          SELECT $1, id, 5 FROM submissions ORDER BY md5(id::text) LIMIT $2 ON CONFLICT DO NOTHING",
+        voter.0,
+        i64::from(rated)
     )
-    .bind(voter)
-    .bind(i64::from(rated))
     .execute(pool)
     .await?;
-    sqlx::query("ANALYZE votes").execute(pool).await?;
+    sqlx::query!("ANALYZE votes").execute(pool).await?;
 
     for _ in 0..200 {
         pick_next(pool, voter, None).await?;
@@ -81,12 +81,12 @@ async fn main() -> anyhow::Result<()> {
     let mut random_order = Vec::new();
     for _ in 0..3 {
         let started = Instant::now();
-        let _: Option<i64> = sqlx::query_scalar(
-            "SELECT s.id FROM submissions s WHERE s.retired_at IS NULL AND NOT EXISTS \
-             (SELECT 1 FROM votes v WHERE v.voter_id = $1 AND v.submission_id = s.id) \
+        sqlx::query_scalar!(
+            "SELECT s.id FROM submissions s WHERE s.retired_at IS NULL AND NOT EXISTS
+             (SELECT 1 FROM votes v WHERE v.voter_id = $1 AND v.submission_id = s.id)
              ORDER BY random() LIMIT 1",
+            voter.0
         )
-        .bind(voter)
         .fetch_optional(pool)
         .await?;
         random_order.push(started.elapsed());

@@ -95,13 +95,14 @@ async fn members(pool: &sqlx::PgPool, count: usize) -> Vec<String> {
     let mut cookies = Vec::new();
     for n in 0..count {
         let voter = app::server::voter::VoterId::random();
-        sqlx::query("INSERT INTO voters (id) VALUES ($1)").bind(voter).execute(pool).await.unwrap();
-        let user: app::server::accounts::UserId = sqlx::query_scalar(
-            "INSERT INTO users (voter_id, username, email, email_verified_at, password_hash, display_name)
-             VALUES ($1, $2, $2 || '@example.com', now(), 'unused', $2) RETURNING id",
+        sqlx::query!("INSERT INTO voters (id) VALUES ($1)", voter.0).execute(pool).await.unwrap();
+        let user = sqlx::query_scalar!(
+            r#"INSERT INTO users (voter_id, username, email, email_verified_at, password_hash, display_name)
+               VALUES ($1, $2, $2 || '@example.com', now(), 'unused', $2)
+               RETURNING id AS "id: app::server::accounts::UserId""#,
+            voter.0,
+            format!("hostile{n}")
         )
-        .bind(voter)
-        .bind(format!("hostile{n}"))
         .fetch_one(pool)
         .await
         .unwrap();

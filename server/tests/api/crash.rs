@@ -161,32 +161,33 @@ async fn check_every_acknowledged_vote(dir: &Path, acknowledged: &[Acknowledged]
         }
         columns
     };
-    let missing: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM unnest($1::int8[], $2::int8[], $3::int2[]) AS a(voter, picture, rating)
-         WHERE NOT EXISTS (SELECT 1 FROM votes v WHERE v.voter_id = a.voter
-                             AND v.submission_id = a.picture AND v.rating = a.rating)",
+    let missing = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "missing!"
+           FROM unnest($1::int8[], $2::int8[], $3::int2[]) AS a(voter, picture, rating)
+           WHERE NOT EXISTS (SELECT 1 FROM votes v WHERE v.voter_id = a.voter
+                               AND v.submission_id = a.picture AND v.rating = a.rating)"#,
+        &voters,
+        &pictures,
+        &ratings
     )
-    .bind(&voters)
-    .bind(&pictures)
-    .bind(&ratings)
     .fetch_one(&pool)
     .await
     .unwrap();
     assert_eq!(missing, 0, "of {} acknowledged votes", acknowledged.len());
-    let wrong_tallies: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM tallies t
-         LEFT JOIN (SELECT submission_id, count(*) AS n, sum(rating) AS total FROM votes GROUP BY 1) v
-           USING (submission_id)
-         WHERE t.vote_count <> coalesce(v.n, 0) OR t.rating_sum <> coalesce(v.total, 0)",
+    let wrong_tallies = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "wrong!" FROM tallies t
+           LEFT JOIN (SELECT submission_id, count(*) AS n, sum(rating) AS total
+                        FROM votes GROUP BY 1) v USING (submission_id)
+           WHERE t.vote_count <> coalesce(v.n, 0) OR t.rating_sum <> coalesce(v.total, 0)"#
     )
     .fetch_one(&pool)
     .await
     .unwrap();
     assert_eq!(wrong_tallies, 0, "every tally is the sum of its votes");
-    let wrong_voters: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM voters o
-         LEFT JOIN (SELECT voter_id, count(*) AS n FROM votes GROUP BY 1) v ON v.voter_id = o.id
-         WHERE o.votes_cast <> coalesce(v.n, 0)",
+    let wrong_voters = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "wrong!" FROM voters o
+           LEFT JOIN (SELECT voter_id, count(*) AS n FROM votes GROUP BY 1) v ON v.voter_id = o.id
+           WHERE o.votes_cast <> coalesce(v.n, 0)"#
     )
     .fetch_one(&pool)
     .await

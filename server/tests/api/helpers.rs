@@ -272,25 +272,40 @@ impl TestApp {
 
     /// Whether `voter` has a row yet (made by their first vote).
     pub async fn voter_row_exists(&self, voter: VoterId) -> bool {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM voters WHERE id = $1)")
-            .bind(voter)
-            .fetch_one(&self.pool)
-            .await
-            .expect("a query")
+        sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM voters WHERE id = $1) AS "exists!""#,
+            voter.0
+        )
+        .fetch_one(&self.pool)
+        .await
+        .expect("a query")
     }
 
     pub async fn vote_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM votes").fetch_one(&self.pool).await.expect("count")
+        sqlx::query_scalar!(r#"SELECT count(*) AS "votes!" FROM votes"#)
+            .fetch_one(&self.pool)
+            .await
+            .expect("count")
+    }
+
+    /// The votes every picture's tally counts, and the sum of their ratings.
+    pub async fn tallied(&self) -> (i64, i64) {
+        let totals = sqlx::query!(
+            r#"SELECT coalesce(sum(vote_count), 0)::int8 AS "votes!",
+                      coalesce(sum(rating_sum), 0)::int8 AS "ratings!"
+               FROM tallies"#
+        )
+        .fetch_one(&self.pool)
+        .await
+        .expect("tallies");
+        (totals.votes, totals.ratings)
     }
 
     pub async fn submission_ids(&self) -> Vec<SubmissionId> {
-        sqlx::query_scalar::<_, i64>("SELECT id FROM submissions ORDER BY id")
+        sqlx::query_scalar!(r#"SELECT id AS "id: SubmissionId" FROM submissions ORDER BY id"#)
             .fetch_all(&self.pool)
             .await
             .expect("ids")
-            .into_iter()
-            .map(SubmissionId)
-            .collect()
     }
 
     /// Stops serving the way Ctrl-C does, and waits until the server has finished.

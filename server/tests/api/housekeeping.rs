@@ -19,22 +19,37 @@ async fn expired_rows_go_and_live_ones_stay() {
     let (voter_id, looker_id) = (voter.voter_id(&app), looker.voter_id(&app));
     assert!(!app.voter_row_exists(looker_id).await, "looking at the page writes nothing");
     // A row without votes, as older versions made for every visitor.
-    sqlx::query("INSERT INTO voters (id) VALUES ($1)")
-        .bind(looker_id)
+    sqlx::query!("INSERT INTO voters (id) VALUES ($1)", looker_id.0)
         .execute(&app.pool)
         .await
         .unwrap();
 
-    for statement in [
+    // Time passes for some rows.
+    sqlx::query!(
         "UPDATE sessions SET expires_at = now() - interval '1 second'
-          WHERE user_id = (SELECT id FROM users WHERE username = 'lapsed')",
-        "UPDATE account_tokens SET expires_at = now() - interval '2 days'",
+          WHERE user_id = (SELECT id FROM users WHERE username = 'lapsed')"
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query!("UPDATE account_tokens SET expires_at = now() - interval '2 days'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query!(
         "INSERT INTO rate_counts (key, count, window_start)
-         VALUES ('old', 3, now() - interval '2 days'), ('fresh', 1, now())",
-        "UPDATE voters SET created_at = now() - interval '3 days', revealed_at = now() - interval '3 days'",
-    ] {
-        sqlx::query(statement).execute(&app.pool).await.unwrap();
-    }
+         VALUES ('old', 3, now() - interval '2 days'), ('fresh', 1, now())"
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query!(
+        "UPDATE voters SET created_at = now() - interval '3 days',
+                           revealed_at = now() - interval '3 days'"
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
 
     let purged = purge_expired(&app.pool).await.unwrap();
     assert_eq!(
@@ -43,8 +58,7 @@ async fn expired_rows_go_and_live_ones_stay() {
         "one lapsed session, both confirmation links, one old failure, the looker's old row and \
          the rows left for the members' anonymous voters when they logged in"
     );
-    let voters: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM voters").fetch_all(&app.pool).await.unwrap();
+    let voters = sqlx::query_scalar!("SELECT id FROM voters").fetch_all(&app.pool).await.unwrap();
     assert!(voters.contains(&voter_id.0) && !voters.contains(&looker_id.0));
     assert_eq!(voters.len(), 3, "the voter and both members' voters stay");
     // The live session still works; a second purge finds nothing.
@@ -56,18 +70,17 @@ async fn expired_rows_go_and_live_ones_stay() {
 async fn a_voter_who_votes_while_the_purge_runs_is_kept() {
     let app = spawn_app(2).await;
     let idle: i64 = 4242;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO voters (id, created_at, revealed_at)
          VALUES ($1, now() - interval '3 days', now() - interval '3 days')",
+        idle
     )
-    .bind(idle)
     .execute(&app.pool)
     .await
     .unwrap();
     // Their first vote is being written (its transaction holds the row) when the purge looks.
     let mut vote = app.pool.begin().await.unwrap();
-    sqlx::query("UPDATE voters SET votes_cast = 1, revealed_at = now() WHERE id = $1")
-        .bind(idle)
+    sqlx::query!("UPDATE voters SET votes_cast = 1, revealed_at = now() WHERE id = $1", idle)
         .execute(&mut *vote)
         .await
         .unwrap();

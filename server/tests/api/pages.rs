@@ -14,7 +14,12 @@ async fn voting_works_without_javascript() {
     assert_eq!(response.headers()[header::LOCATION], "/");
     let next = visitor.open(&app, "/").await;
     assert_ne!(next.image_key(), page.image_key());
-    assert!(next.html.contains("The crowd says "), "the verdict on the last picture is shown");
+    assert!(
+        next.html.contains("The crowd says "),
+        "the verdict on the last picture is shown: {} {}",
+        next.status,
+        next.html
+    );
     assert!(next.html.contains("you said <strong>7</strong>"), "{}", next.html);
     assert_eq!(app.vote_count().await, 1);
 }

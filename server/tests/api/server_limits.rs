@@ -86,11 +86,12 @@ async fn a_locked_database_fails_votes_fast_and_everything_recovers_by_itself() 
     };
     assert_eq!(health(&app).await.0, StatusCode::OK);
     let mut visitor = Visitor::new();
-    let ticket = visitor.open(&app, "/").await.ticket.unwrap();
+    let page = visitor.open(&app, "/").await;
+    let ticket = page.ticket.unwrap_or_else(|| panic!("no picture: {} {}", page.status, page.html));
 
     // Someone holds a lock every vote needs (a long migration, a stuck admin session).
     let mut blocker = app.pool.begin().await.unwrap();
-    sqlx::query("LOCK TABLE tallies IN ACCESS EXCLUSIVE MODE")
+    sqlx::query!("LOCK TABLE tallies IN ACCESS EXCLUSIVE MODE")
         .execute(&mut *blocker)
         .await
         .unwrap();

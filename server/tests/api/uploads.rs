@@ -57,10 +57,12 @@ async fn upload(app: &TestApp, visitor: &Visitor, body: Vec<u8>) -> String {
 }
 
 async fn uploaded_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM submissions WHERE submitted_by IS NOT NULL")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "uploads!" FROM submissions WHERE submitted_by IS NOT NULL"#
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -70,13 +72,14 @@ async fn an_upload_is_stored_square_served_and_rated() {
     let form = multipart(Some("  Blep   in the sun "), Some(&png(800, 600)));
     assert_eq!(upload(&app, &uploader, form).await, "/upload?uploaded");
 
-    let (title, key): (String, String) = sqlx::query_as(
+    let stored = sqlx::query!(
         "SELECT s.title, s.image_key FROM submissions s JOIN users u ON u.voter_id = s.submitted_by
           WHERE u.username = 'snapper'",
     )
     .fetch_one(&app.pool)
     .await
     .unwrap();
+    let (title, key) = (stored.title, stored.image_key);
     assert_eq!(title, "Blep in the sun");
     for (width, side) in [(320, 320), (640, 600), (960, 600)] {
         let response =
@@ -143,14 +146,7 @@ async fn refused_uploads_say_why_and_store_nothing() {
 async fn twenty_uploads_a_day_at_most() {
     let app = spawn_app(0).await;
     let member = app.member("prolific").await;
-    sqlx::query(
-        "INSERT INTO submissions (title, image_key, backdrop_rgb, subject_rgb, submitted_by, pick_key)
-         SELECT 'old ' || n, md5(n::text), 0, 0, (SELECT voter_id FROM users), n
-           FROM generate_series(1, 20) AS n",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    uploaded_earlier(&app, 20).await;
     let form = multipart(Some("One too many"), Some(&png(300, 300)));
     assert_eq!(upload(&app, &member, form).await, "/upload?problem=upload_limit");
     assert_eq!(uploaded_count(&app).await, 20);
@@ -161,8 +157,10 @@ async fn deleting_the_account_deletes_its_files() {
     let app = spawn_app(0).await;
     let mut member = app.member("fleeting").await;
     upload(&app, &member, multipart(Some("Gone soon"), Some(&png(300, 300)))).await;
-    let files =
-        || sqlx::query_scalar::<_, i64>("SELECT count(*) FROM picture_files").fetch_one(&app.pool);
+    let files = || {
+        sqlx::query_scalar!(r#"SELECT count(*) AS "files!" FROM picture_files"#)
+            .fetch_one(&app.pool)
+    };
     assert_eq!(files().await.unwrap(), 3);
     app.post(&mut member, "/api/settings/delete", &[("password", PASSWORD)]).await;
     assert_eq!(files().await.unwrap(), 0);
@@ -170,12 +168,12 @@ async fn deleting_the_account_deletes_its_files() {
 
 /// Gives the only account `count` uploads made earlier today.
 async fn uploaded_earlier(app: &TestApp, count: i32) {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO submissions (title, image_key, backdrop_rgb, subject_rgb, submitted_by, pick_key)
          SELECT 'old ' || n, md5(n::text), 0, 0, (SELECT voter_id FROM users), n
            FROM generate_series(1, $1) AS n",
+        count
     )
-    .bind(count)
     .execute(&app.pool)
     .await
     .unwrap();

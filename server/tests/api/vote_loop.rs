@@ -122,24 +122,25 @@ async fn a_voter_never_sees_a_picture_they_rated_or_submitted() {
     let first = visitor.open(&app, "/").await;
     let voter = visitor.voter_id(&app);
     // The visitor submitted two of the pictures, as a member (a voter with a row) does.
-    sqlx::query("INSERT INTO voters (id, current_submission_id) VALUES ($1, $2)")
-        .bind(voter)
-        .bind(app.shown_picture(&first, voter))
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query(
-        "UPDATE submissions SET submitted_by = $1 WHERE id IN \
-         (SELECT id FROM submissions WHERE image_key <> $2 ORDER BY id LIMIT 2)",
+    sqlx::query!(
+        "INSERT INTO voters (id, current_submission_id) VALUES ($1, $2)",
+        voter.0,
+        app.shown_picture(&first, voter).0
     )
-    .bind(voter)
-    .bind(first.image_key().unwrap())
     .execute(&app.pool)
     .await
     .unwrap();
-    let own: Vec<String> =
-        sqlx::query_scalar("SELECT image_key FROM submissions WHERE submitted_by = $1")
-            .bind(voter)
+    sqlx::query!(
+        "UPDATE submissions SET submitted_by = $1 WHERE id IN
+         (SELECT id FROM submissions WHERE image_key <> $2 ORDER BY id LIMIT 2)",
+        voter.0,
+        first.image_key().unwrap()
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let own =
+        sqlx::query_scalar!("SELECT image_key FROM submissions WHERE submitted_by = $1", voter.0)
             .fetch_all(&app.pool)
             .await
             .unwrap();

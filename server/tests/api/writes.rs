@@ -26,13 +26,11 @@ async fn concurrent_voters_all_get_counted_exactly() {
         task.await.unwrap();
     }
     assert_eq!(app.vote_count().await, voters * rounds);
-    let (tallied, cast): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT sum(vote_count)::int8 FROM tallies), (SELECT sum(votes_cast)::int8 FROM voters)",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!((tallied, cast), (voters * rounds, voters * rounds));
+    let cast = sqlx::query_scalar!(r#"SELECT sum(votes_cast)::int8 AS "cast!" FROM voters"#)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!((app.tallied().await.0, cast), (voters * rounds, voters * rounds));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -93,12 +91,12 @@ async fn shutting_down_loses_no_acknowledged_vote() {
             .unwrap();
         for picture in pictures {
             acknowledged += 1;
-            let stored: Option<i16> = sqlx::query_scalar(
-                "SELECT v.rating FROM votes v JOIN submissions s ON s.id = v.submission_id \
+            let stored = sqlx::query_scalar!(
+                "SELECT v.rating FROM votes v JOIN submissions s ON s.id = v.submission_id
                  WHERE v.voter_id = $1 AND s.image_key = $2",
+                voter.0,
+                picture
             )
-            .bind(voter)
-            .bind(&picture)
             .fetch_optional(&pool)
             .await
             .unwrap();
@@ -116,13 +114,14 @@ async fn bulk_seeding_continues_the_numbering_deterministically() {
     let app = spawn_app(3).await;
     let report = server::seed::add_demo_pictures(&app.pool, 25_000).await.unwrap();
     assert_eq!((report.added, report.first_seed), (25_000, 4));
-    let (count, highest): (i64, i64) =
-        sqlx::query_as("SELECT count(*), max(art_seed) FROM submissions")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    assert_eq!((count, highest), (25_003, 25_003));
-    let title: String = sqlx::query_scalar("SELECT title FROM submissions WHERE art_seed = 4")
+    let seeded = sqlx::query!(
+        r#"SELECT count(*) AS "count!", max(art_seed) AS "highest!" FROM submissions"#
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((seeded.count, seeded.highest), (25_003, 25_003));
+    let title = sqlx::query_scalar!("SELECT title FROM submissions WHERE art_seed = 4")
         .fetch_one(&app.pool)
         .await
         .unwrap();
@@ -159,11 +158,7 @@ async fn one_ticket_replayed_a_thousand_times_at_once_counts_once_and_delays_nob
         "{statuses:?}"
     );
     assert_eq!(app.vote_count().await, 2, "the flooder's one vote and the bystander's");
-    let tallied: i64 = sqlx::query_scalar("SELECT sum(vote_count)::int8 FROM tallies")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(tallied, 2);
+    assert_eq!(app.tallied().await.0, 2);
     // Refused at once rather than queued, the flood does not stand between the bystander and
     // the writer (a loose bound: this is not a speed test).
     assert!(

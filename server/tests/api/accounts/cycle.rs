@@ -18,13 +18,7 @@ async fn sign_up_confirm_log_in_and_out() {
         app.post(&mut visitor, "/api/confirm-email", &[("token", &token)]).await.status(),
         StatusCode::OK
     );
-    let verified: bool = sqlx::query_scalar(
-        "SELECT email_verified_at IS NOT NULL FROM users WHERE username = 'Derp_Fan'",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert!(verified);
+    assert!(app.email_verified("Derp_Fan").await);
     // Single use.
     let (status, body) =
         json(app.post(&mut visitor, "/api/confirm-email", &[("token", &token)]).await).await;
@@ -60,9 +54,7 @@ async fn sign_up_confirm_log_in_and_out() {
         old_voter,
         "a new anonymous voter after logging out"
     );
-    let sessions: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(sessions, 0);
+    assert_eq!(app.session_count().await, 0);
     // The old cookie logs nobody in any more.
     let mut replay = Visitor::new();
     replay.cookies.insert("rmd_session".into(), old_session);
@@ -77,9 +69,7 @@ async fn the_session_id_changes_at_each_login() {
     app.log_in(&mut visitor, "cycler", PASSWORD).await;
     let second = visitor.cookies["rmd_session"].clone();
     assert_ne!(first, second);
-    let sessions: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM sessions").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(sessions, 1, "the replaced session is deleted");
+    assert_eq!(app.session_count().await, 1, "the replaced session is deleted");
 }
 
 #[tokio::test]
@@ -87,17 +77,13 @@ async fn a_weak_password_hash_is_upgraded_at_login() {
     let app = spawn_app(1).await;
     app.sign_up(&mut Visitor::new(), "oldtimer", "old@example.com").await;
     let weak = app::server::accounts::password::hash_with_parameters(PASSWORD, 4096, 1).unwrap();
-    sqlx::query("UPDATE users SET password_hash = $1")
-        .bind(&weak)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query!("UPDATE users SET password_hash = $1", weak).execute(&app.pool).await.unwrap();
     assert_eq!(
         app.log_in(&mut Visitor::new(), "oldtimer", PASSWORD).await.status(),
         StatusCode::OK
     );
-    let stored: String =
-        sqlx::query_scalar("SELECT password_hash FROM users").fetch_one(&app.pool).await.unwrap();
+    let stored =
+        sqlx::query_scalar!("SELECT password_hash FROM users").fetch_one(&app.pool).await.unwrap();
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
     assert_eq!(
         app.log_in(&mut Visitor::new(), "oldtimer", PASSWORD).await.status(),
@@ -131,33 +117,27 @@ async fn anonymous_votes_are_kept_after_sign_up_and_the_accounts_vote_stands() {
         }
     }
     let anonymous = visitor.voter_id(&app);
-    let before: i64 = sqlx::query_scalar("SELECT sum(vote_count)::bigint FROM tallies")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(before, rated + 1);
+    assert_eq!(app.tallied().await.0, rated + 1);
 
     assert_eq!(app.log_in(&mut visitor, "keeper", PASSWORD).await.status(), StatusCode::OK);
-    let (account_votes, nines, left_behind): (i64, i64, i64) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE v.voter_id = u.voter_id),
-                count(*) FILTER (WHERE v.voter_id = u.voter_id AND rating = 9),
-                count(*) FILTER (WHERE v.voter_id = $1)
-         FROM votes v, users u",
+    let counts = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE v.voter_id = u.voter_id) AS "account_votes!",
+                  count(*) FILTER (WHERE v.voter_id = u.voter_id AND rating = 9) AS "nines!",
+                  count(*) FILTER (WHERE v.voter_id = $1) AS "left_behind!"
+           FROM votes v, users u"#,
+        anonymous.0
     )
-    .bind(anonymous)
     .fetch_one(&app.pool)
     .await
     .unwrap();
+    let (account_votes, nines, left_behind) =
+        (counts.account_votes, counts.nines, counts.left_behind);
     assert_eq!(account_votes, rated, "every picture counted once for the account");
     assert_eq!(nines, rated - 1, "where both rated, the account's 2 stands");
     assert_eq!(left_behind, 0);
-    let after: i64 = sqlx::query_scalar("SELECT sum(vote_count)::bigint FROM tallies")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(after, rated, "the withdrawn duplicate left its tally");
-    let votes_cast: i32 =
-        sqlx::query_scalar("SELECT v.votes_cast FROM voters v JOIN users u ON u.voter_id = v.id")
+    assert_eq!(app.tallied().await.0, rated, "the withdrawn duplicate left its tally");
+    let votes_cast =
+        sqlx::query_scalar!("SELECT v.votes_cast FROM voters v JOIN users u ON u.voter_id = v.id")
             .fetch_one(&app.pool)
             .await
             .unwrap();
@@ -178,8 +158,13 @@ async fn deleting_an_account_removes_its_pictures_and_keeps_its_votes() {
     let mut visitor = app.signed_in("leaver").await;
     let page = visitor.open(&app, "/").await;
     visitor.vote(&app, page.ticket.as_deref().unwrap(), "7").await;
-    sqlx::query("UPDATE submissions SET submitted_by = (SELECT voter_id FROM users) WHERE id = (SELECT max(id) FROM submissions)")
-        .execute(&app.pool).await.unwrap();
+    sqlx::query!(
+        "UPDATE submissions SET submitted_by = (SELECT voter_id FROM users)
+          WHERE id = (SELECT max(id) FROM submissions)"
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
 
     let wrong =
         app.post(&mut visitor, "/api/settings/delete", &[("password", "not-it-at-all")]).await;
@@ -188,9 +173,8 @@ async fn deleting_an_account_removes_its_pictures_and_keeps_its_votes() {
         app.post(&mut visitor, "/api/settings/delete", &[("password", PASSWORD)]).await.status(),
         StatusCode::OK
     );
-    let (users, pictures, votes): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM submissions), (SELECT count(*) FROM votes)",
-    ).fetch_one(&app.pool).await.unwrap();
+    let (users, pictures, votes) =
+        (app.account_count().await, app.submission_ids().await.len(), app.vote_count().await);
     assert_eq!((users, pictures), (0, 2));
     assert!(votes <= 1, "the vote stays unless it was on the deleted picture");
     assert!(!visitor.cookies.contains_key("rmd_session"));

@@ -41,7 +41,7 @@ async fn reset_links_ignore_the_host_header_work_once_expire_and_end_sessions() 
         .await;
     let mails = app.mails_to("resetter@example.com", 3).await;
     let token = token_in(&link_in(&mails[2]));
-    sqlx::query("UPDATE account_tokens SET expires_at = now() - interval '1 second'")
+    sqlx::query!("UPDATE account_tokens SET expires_at = now() - interval '1 second'")
         .execute(&app.pool)
         .await
         .unwrap();
@@ -99,11 +99,7 @@ async fn a_reset_confirms_only_the_address_it_was_sent_to() {
     let (status, _) =
         json(app.reset_password(&token_in(&reset_link), "a-fresh-derpy-password").await).await;
     assert_eq!(status, StatusCode::GONE);
-    let verified: bool = sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM users")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert!(!verified, "second@example.com was never confirmed");
+    assert!(!app.email_verified("switcher").await, "second@example.com was never confirmed");
 
     // A reset sent to the current address does confirm it.
     app.post(&mut Visitor::new(), "/api/forgot-password", &[("email", "second@example.com")]).await;
@@ -114,11 +110,7 @@ async fn a_reset_confirms_only_the_address_it_was_sent_to() {
         app.reset_password(&token_in(&link), "a-fresh-derpy-password").await.status(),
         StatusCode::OK
     );
-    let verified: bool = sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM users")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert!(verified);
+    assert!(app.email_verified("switcher").await);
 }
 
 async fn forgot(app: &TestApp, email: &str) -> StatusCode {
@@ -181,7 +173,5 @@ async fn sign_ups_from_one_client_are_limited_before_any_hashing() {
         (status, body["code"].as_str()),
         (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
     );
-    let accounts: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(accounts, 10);
+    assert_eq!(app.account_count().await, 10);
 }

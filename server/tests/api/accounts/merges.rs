@@ -42,11 +42,13 @@ async fn after_a_login_the_account_is_not_stuck_on_a_picture_it_has_now_rated() 
 /// A member whose login is about to take `anonymous`'s votes.
 async fn account_voter(app: &TestApp) -> app::server::voter::VoterId {
     app.sign_up(&mut Visitor::new(), "merger", "merger@example.com").await;
-    sqlx::query_scalar("SELECT voter_id FROM users WHERE username = 'merger'")
-        .fetch_one(&app.pool)
-        .await
-        .map(app::server::voter::VoterId)
-        .unwrap()
+    sqlx::query_scalar!(
+        r#"SELECT voter_id AS "voter_id: app::server::voter::VoterId" FROM users
+            WHERE username = 'merger'"#
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
 }
 
 /// Runs the merge in a transaction held open while `visitor` votes with `ticket`, then commits;
@@ -78,13 +80,9 @@ async fn vote_during_merge(app: &TestApp, visitor: &Visitor, ticket: &str) -> St
     vote.await.unwrap()
 }
 
+/// The votes stored, and the votes the tallies count.
 async fn counts(app: &TestApp) -> (i64, i64) {
-    sqlx::query_as(
-        "SELECT (SELECT count(*) FROM votes), (SELECT sum(vote_count)::int8 FROM tallies)",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
+    (app.vote_count().await, app.tallied().await.0)
 }
 
 #[tokio::test]

@@ -109,6 +109,34 @@ impl TestApp {
     }
 }
 
+/// What the database holds of accounts, for checking what requests did.
+impl TestApp {
+    pub(crate) async fn account_count(&self) -> i64 {
+        sqlx::query_scalar!(r#"SELECT count(*) AS "accounts!" FROM users"#)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    pub(crate) async fn session_count(&self) -> i64 {
+        sqlx::query_scalar!(r#"SELECT count(*) AS "sessions!" FROM sessions"#)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Whether `username`'s address is confirmed.
+    pub(crate) async fn email_verified(&self, username: &str) -> bool {
+        sqlx::query_scalar!(
+            r#"SELECT email_verified_at IS NOT NULL AS "verified!" FROM users WHERE username = $1"#,
+            username
+        )
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+}
+
 pub(crate) fn link_in(mail: &str) -> String {
     mail.lines().find(|line| line.starts_with("http")).unwrap().trim().to_owned()
 }

@@ -49,9 +49,7 @@ async fn bad_input_is_refused_with_a_message_and_changes_nothing() {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(body["message"].as_str().unwrap().contains(needle), "{body}");
     }
-    let users: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(users, 0);
+    assert_eq!(app.account_count().await, 0);
 }
 
 #[tokio::test]
