@@ -43,13 +43,20 @@ fi
 step "C compiler"
 command -v cc >/dev/null && ok "$(cc --version | head -n1)" || apt_install build-essential
 
+cargo_tool() {
+  # $1: crate (cargo-<name>), $2: version, $3: how long building it takes. Installs it unless
+  # `cargo <name> --version` already says that version.
+  local subcommand=${1#cargo-}
+  if [ "$(cargo "$subcommand" --version 2>/dev/null | awk '{print $2}')" = "$2" ]; then
+    ok "installed"
+  else
+    ok "building it ($3, once)"
+    cargo install "$1" --version "$2" --locked
+  fi
+}
+
 step "cargo-leptos $CARGO_LEPTOS_VERSION"
-if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" = "$CARGO_LEPTOS_VERSION" ]; then
-  ok "installed"
-else
-  ok "building it (about 30 minutes on 2 cores, once)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
-fi
+cargo_tool cargo-leptos "$CARGO_LEPTOS_VERSION" "about 30 minutes on 2 cores"
 
 step "wasm-bindgen CLI matching Cargo.lock"
 wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
@@ -80,12 +87,7 @@ fi
 
 if [ "$want" = "test" ]; then
   step "cargo-deny $CARGO_DENY_VERSION (licences and sources, in make lint)"
-  if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" = "$CARGO_DENY_VERSION" ]; then
-    ok "installed"
-  else
-    ok "building it (a few minutes, once)"
-    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
-  fi
+  cargo_tool cargo-deny "$CARGO_DENY_VERSION" "a few minutes"
 
   step "Chromium for the end-to-end tests"
   if [ -x /usr/bin/chromium ]; then
