@@ -31,38 +31,27 @@ impl Purge {
 
     /// Deletes at most `BATCH` expired rows of this kind; answers how many went.
     async fn delete_batch(self, pool: &PgPool) -> Result<u64, sqlx::Error> {
-        let done = match self {
-            Self::Sessions => {
-                sqlx::query!(
-                    "DELETE FROM sessions WHERE token_hash IN
+        // Every arm is a checked statement without output columns: one type, run once below.
+        let statement = match self {
+            Self::Sessions => sqlx::query!(
+                "DELETE FROM sessions WHERE token_hash IN
                        (SELECT token_hash FROM sessions WHERE expires_at < now() LIMIT $1)",
-                    BATCH,
-                )
-                .execute(pool)
-                .await?
-            }
+                BATCH,
+            ),
             // A day's grace: a link clicked just after expiring still finds its row.
-            Self::Links => {
-                sqlx::query!(
-                    "DELETE FROM account_tokens WHERE token_hash IN
+            Self::Links => sqlx::query!(
+                "DELETE FROM account_tokens WHERE token_hash IN
                        (SELECT token_hash FROM account_tokens
                          WHERE expires_at < now() - interval '1 day' LIMIT $1)",
-                    BATCH,
-                )
-                .execute(pool)
-                .await?
-            }
+                BATCH,
+            ),
             // Well past the longest throttling window.
-            Self::RateCounts => {
-                sqlx::query!(
-                    "DELETE FROM rate_counts WHERE key IN
+            Self::RateCounts => sqlx::query!(
+                "DELETE FROM rate_counts WHERE key IN
                        (SELECT key FROM rate_counts
                          WHERE window_start < now() - interval '1 day' LIMIT $1)",
-                    BATCH,
-                )
-                .execute(pool)
-                .await?
-            }
+                BATCH,
+            ),
             // Anonymous voters who never voted (rows made before a first vote made them, and
             // rows standing in for a voter whose votes moved to an account): nothing of theirs
             // is lost, and one who comes back is simply shown a picture again.
@@ -70,9 +59,8 @@ impl Purge {
             // The conditions that matter are checked again on the row being deleted: a vote
             // committed after the subquery looked (it raises `votes_cast` and `revealed_at`)
             // makes the delete skip the row instead of deleting a voter who has just voted.
-            Self::IdleVoters => {
-                sqlx::query!(
-                    "DELETE FROM voters d
+            Self::IdleVoters => sqlx::query!(
+                "DELETE FROM voters d
                       WHERE d.id IN
                        (SELECT v.id FROM voters v
                          WHERE v.votes_cast = 0
@@ -83,13 +71,10 @@ impl Purge {
                          LIMIT $1)
                         AND d.votes_cast = 0
                         AND coalesce(d.revealed_at, d.created_at) < now() - interval '2 days'",
-                    BATCH,
-                )
-                .execute(pool)
-                .await?
-            }
+                BATCH,
+            ),
         };
-        Ok(done.rows_affected())
+        Ok(statement.execute(pool).await?.rows_affected())
     }
 }
 
