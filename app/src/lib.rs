@@ -6,6 +6,7 @@ pub mod error;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod standings;
 pub mod tiles;
 pub mod uploads;
 pub mod votes;

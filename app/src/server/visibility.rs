@@ -54,14 +54,9 @@ impl TileRow {
         Some(PictureTile::Revealed {
             picture,
             vote_count: self.vote_count,
-            average: average(self.vote_count, self.rating_sum),
+            average: crate::standings::mean(self.vote_count, self.rating_sum),
         })
     }
-}
-
-#[allow(clippy::cast_precision_loss)] // vote counts stay far below 2^52
-pub(crate) fn average(count: i64, sum: i64) -> Option<f64> {
-    (count > 0).then(|| sum as f64 / count as f64)
 }
 
 #[cfg(test)]

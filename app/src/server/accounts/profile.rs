@@ -4,7 +4,7 @@ use super::AccountError;
 use crate::{
     accounts::Profile,
     server::{
-        visibility::{TileRow, average, may_see},
+        visibility::{TileRow, may_see},
         voter::VoterId,
     },
 };
@@ -77,6 +77,6 @@ pub async fn load(pool: &PgPool, username: &str, viewer: VoterId) -> Result<Prof
         ratings_cast: (!row.hide_ratings_count).then_some(i64::from(row.ratings_cast)),
         submission_count: totals.submission_count,
         submissions,
-        average_received: average(totals.received_votes, totals.received_sum),
+        average_received: crate::standings::mean(totals.received_votes, totals.received_sum),
     })
 }

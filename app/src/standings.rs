@@ -1,0 +1,157 @@
+//! How a picture stands: the formulas behind its scores, shared by the ranking job (which runs
+//! the same arithmetic in SQL over every picture at once), the picture pages and the page that
+//! explains the scores. Pure functions of counts, tested against values worked by hand.
+//!
+//! - The **mean** of a few votes says little: one 10 is not a better picture than a hundred 9s.
+//! - The **Bayesian score** pulls a picture's mean towards the site-wide mean `C` by `m`
+//!   imaginary votes: `WR = v/(v+m)·R + m/(v+m)·C`. Few votes: close to `C`; many: close to `R`.
+//!   `C` and `m` (about the median number of votes a picture has) are recomputed every cycle.
+//! - The **cautious score** is a lower bound: the score a picture has at least, with 95 %
+//!   confidence, given its histogram (Evan Miller, "Ranking items with star ratings": a Dirichlet
+//!   prior of one imaginary vote per rating, normal approximation, z = 1.65). It decides which
+//!   pictures retire, because a picture with few votes cannot be judged bad on luck alone.
+
+/// Ratings go from 1 to 10: the histogram has ten counters.
+pub const RATINGS: usize = 10;
+/// One-sided 95 %: how cautious the lower bound is.
+pub const CAUTION_Z: f64 = 1.65;
+
+/// How many votes each rating got: `counts[0]` is the number of 1s, `counts[9]` of 10s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Histogram(pub [i64; RATINGS]);
+
+impl Histogram {
+    pub fn votes(&self) -> i64 {
+        self.0.iter().sum()
+    }
+
+    /// The sum of the ratings (`rating × count` over all ratings).
+    pub fn rating_sum(&self) -> i64 {
+        self.weighted(|rating| rating)
+    }
+
+    /// The sum of the squared ratings, for the spread.
+    pub fn square_sum(&self) -> i64 {
+        self.weighted(|rating| rating * rating)
+    }
+
+    fn weighted(&self, weight: impl Fn(i64) -> i64) -> i64 {
+        (1..).zip(self.0).map(|(rating, count)| weight(rating) * count).sum()
+    }
+}
+
+/// The plain mean rating, if there are votes.
+#[allow(clippy::cast_precision_loss)] // vote counts stay far below 2^52
+pub fn mean(votes: i64, rating_sum: i64) -> Option<f64> {
+    (votes > 0).then(|| rating_sum as f64 / votes as f64)
+}
+
+/// The Bayesian score: the mean pulled towards the site's mean `site_mean` by `prior_votes`
+/// imaginary votes. With no votes it is `site_mean`.
+#[allow(clippy::cast_precision_loss)]
+pub fn bayesian(votes: i64, rating_sum: i64, site_mean: f64, prior_votes: f64) -> f64 {
+    let votes = votes.max(0) as f64;
+    if votes + prior_votes <= 0.0 {
+        return site_mean;
+    }
+    (rating_sum as f64 + prior_votes * site_mean) / (votes + prior_votes)
+}
+
+/// The cautious score (a lower bound on the rating, see the module's comment). With no votes it
+/// is about 4.07: the prior alone, one imaginary vote per rating, is spread widely.
+#[allow(clippy::cast_precision_loss)]
+pub fn lower_bound(histogram: &Histogram) -> f64 {
+    let n = histogram.votes().max(0) as f64 + RATINGS as f64;
+    // The prior adds one vote per rating: 1+2+…+10 = 55, 1+4+…+100 = 385.
+    let mean = (histogram.rating_sum() as f64 + 55.0) / n;
+    let second_moment = (histogram.square_sum() as f64 + 385.0) / n;
+    let variance = (second_moment - mean * mean).max(0.0);
+    mean - CAUTION_Z * (variance / (n + 1.0)).sqrt()
+}
+
+/// How often a picture is shared for how often it is seen, smoothed so that a picture with few
+/// views does not top the list on one share.
+#[allow(clippy::cast_precision_loss)]
+pub fn virality(shares: i64, views: i64) -> f64 {
+    (shares.max(0) as f64 + 1.0) / (views.max(0) as f64 + 20.0)
+}
+
+/// The share of pictures a picture ranked `rank` of `count` is at least as good as, in percent:
+/// #1 is 100, the last of 4 is 25.
+#[allow(clippy::cast_precision_loss)]
+pub fn percentile(rank: i64, count: i64) -> Option<f64> {
+    (count > 0 && (1..=count).contains(&rank))
+        .then(|| (count - rank + 1) as f64 / count as f64 * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    fn only(rating: usize, count: i64) -> Histogram {
+        let mut counts = [0; RATINGS];
+        counts[rating - 1] = count;
+        Histogram(counts)
+    }
+
+    #[test]
+    fn the_mean_needs_votes() {
+        assert_eq!(mean(0, 0), None);
+        assert_eq!(mean(4, 30), Some(7.5));
+    }
+
+    #[test]
+    fn the_bayesian_score_moves_from_the_site_mean_to_the_picture_mean() {
+        // No votes: the site's mean. m votes of R: halfway. Many: nearly R.
+        assert!(close(bayesian(0, 0, 6.0, 5.0), 6.0));
+        assert!(close(bayesian(5, 50, 6.0, 5.0), 8.0));
+        assert!(close(bayesian(995, 9950, 6.0, 5.0), (9950.0 + 30.0) / 1000.0));
+        // One 10 is not better than a hundred 9s.
+        assert!(bayesian(1, 10, 6.0, 5.0) < bayesian(100, 900, 6.0, 5.0));
+        // No prior and no votes: nothing to divide by, the site's mean.
+        assert!(close(bayesian(0, 0, 6.0, 0.0), 6.0));
+    }
+
+    #[test]
+    fn the_cautious_score_against_values_worked_by_hand() {
+        // No votes: mean 55/10 = 5.5, second moment 38.5, variance 8.25, /11, √ · 1.65.
+        assert!(close(lower_bound(&Histogram::default()), 5.5 - 1.65 * (8.25f64 / 11.0).sqrt()));
+        assert!(close(lower_bound(&Histogram::default()), 4.071_058_083_755_677));
+        // One 10: mean 65/11, second moment 485/11, n + 1 = 12.
+        assert!(close(lower_bound(&only(10, 1)), 4.466_437_104_465_558));
+        // A hundred 10s: mean 1055/110.
+        assert!(close(lower_bound(&only(10, 100)), 9.347_100_625_987_204));
+        // A hundred 1s, three 10s, three 1s.
+        assert!(close(lower_bound(&only(1, 100)), 1.165_282_444_169_021));
+        assert!(close(lower_bound(&only(10, 3)), 5.148_088_892_486_886));
+        assert!(close(lower_bound(&only(1, 3)), 3.071_165_815_563_809));
+    }
+
+    #[test]
+    fn more_of_the_same_votes_raise_confidence() {
+        assert!(lower_bound(&only(9, 100)) > lower_bound(&only(9, 3)));
+        assert!(lower_bound(&only(10, 1)) < lower_bound(&only(9, 100)));
+    }
+
+    #[test]
+    fn the_histogram_sums() {
+        let histogram = Histogram([1, 0, 0, 0, 0, 0, 0, 0, 2, 1]);
+        assert_eq!(histogram.votes(), 4);
+        assert_eq!(histogram.rating_sum(), 1 + 18 + 10);
+        assert_eq!(histogram.square_sum(), 1 + 162 + 100);
+    }
+
+    #[test]
+    fn virality_and_percentile() {
+        assert!(close(virality(0, 0), 1.0 / 20.0));
+        assert!(close(virality(4, 80), 0.05));
+        assert_eq!(percentile(1, 4), Some(100.0));
+        assert_eq!(percentile(4, 4), Some(25.0));
+        assert_eq!(percentile(5, 4), None);
+        assert_eq!(percentile(1, 0), None);
+    }
+}
