@@ -18,6 +18,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub votes: VoteSettings,
+    pub standings: StandingsSettings,
     pub accounts: AccountSettings,
     pub site: SiteSettings,
     /// Signs voter cookies and vote tickets. At least 32 bytes. When unset, a random key is
@@ -112,6 +113,13 @@ pub struct AccountSettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct StandingsSettings {
+    /// How often the ranking job recomputes scores and ranks, in seconds; 0 turns it off.
+    pub rank_every_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SiteSettings {
     /// Where cargo-leptos put the built site (`pkg/`, assets).
     pub root: PathBuf,
@@ -139,6 +147,7 @@ impl Default for Settings {
                 lock_timeout_secs: 2,
             },
             votes: VoteSettings { writers: 2, max_batch: 256, ticket_max_age_hours: 24 },
+            standings: StandingsSettings { rank_every_secs: 60 },
             accounts: AccountSettings {
                 session_days: 30,
                 password_memory_kib: password::MIN_MEMORY_KIB,

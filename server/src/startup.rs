@@ -32,6 +32,8 @@ use tokio::net::TcpListener;
 
 /// How often expired sessions, links and the like are deleted.
 const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(3600);
+/// How long shutting down waits for a periodic job's run in progress.
+const JOB_DRAIN: Duration = Duration::from_secs(5);
 /// At shutdown, how long requests in flight may take (an upload on a slow line takes longest).
 const REQUEST_DRAIN: Duration = Duration::from_secs(20);
 /// At shutdown, how long the queued ballots may take to be written.
@@ -63,6 +65,7 @@ pub struct Application {
     vote_writers: VoteWriterTask,
     pool: PgPool,
     limits: ConnectionLimits,
+    jobs: Vec<jobs::Job>,
 }
 
 impl Application {
@@ -127,7 +130,11 @@ impl Application {
             ),
             drain: REQUEST_DRAIN,
         };
-        Ok(Self { listener, router, database, vote_writers, pool, limits })
+        let jobs = vec![
+            jobs::housekeeping(HOUSEKEEPING_INTERVAL),
+            jobs::ranking(Duration::from_secs(settings.standings.rank_every_secs)),
+        ];
+        Ok(Self { listener, router, database, vote_writers, pool, limits, jobs })
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -146,8 +153,8 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        let Self { listener, router, database, vote_writers, pool, limits } = self;
-        let housekeeping = jobs::spawn_housekeeping(pool, HOUSEKEEPING_INTERVAL);
+        let Self { listener, router, database, vote_writers, pool, limits, jobs } = self;
+        let jobs = jobs::Jobs::spawn(&pool, &jobs);
         let cluster_exit = database.cluster_exit();
         let (died, mut death) = tokio::sync::oneshot::channel::<String>();
         let stop = async move {
@@ -160,9 +167,8 @@ impl Application {
             }
         };
         let served = serve::serve(listener, router, limits, stop).await;
-        housekeeping.abort();
-        // Gone before the pool closes: a purge cut short is simply redone next time.
-        let _ = housekeeping.await;
+        // Gone before the pool closes: a run cut short is redone next time.
+        jobs.stop(JOB_DRAIN).await;
         if tokio::time::timeout(WRITER_DRAIN, vote_writers.finish()).await.is_err() {
             tracing::warn!(
                 "the vote writer did not finish in time; unwritten ballots were not acknowledged"

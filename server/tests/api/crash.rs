@@ -178,12 +178,13 @@ async fn check_every_acknowledged_vote(dir: &Path, acknowledged: &[Acknowledged]
         r#"SELECT count(*) AS "wrong!" FROM tallies t
            LEFT JOIN (SELECT submission_id, count(*) AS n, sum(rating) AS total
                         FROM votes GROUP BY 1) v USING (submission_id)
-           WHERE t.vote_count <> coalesce(v.n, 0) OR t.rating_sum <> coalesce(v.total, 0)"#
+           WHERE t.vote_count <> coalesce(v.n, 0) OR t.rating_sum <> coalesce(v.total, 0)
+              OR t.vote_count <> (SELECT sum(x) FROM unnest(t.histogram) x)"#
     )
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(wrong_tallies, 0, "every tally is the sum of its votes");
+    assert_eq!(wrong_tallies, 0, "every tally and histogram is the sum of its votes");
     let wrong_voters = sqlx::query_scalar!(
         r#"SELECT count(*) AS "wrong!" FROM voters o
            LEFT JOIN (SELECT voter_id, count(*) AS n FROM votes GROUP BY 1) v ON v.voter_id = o.id

@@ -301,6 +301,20 @@ impl TestApp {
         (totals.votes, totals.ratings)
     }
 
+    /// Whether every picture's histogram adds up to its tally (count and sum of ratings).
+    pub async fn histograms_in_step(&self) -> bool {
+        let out_of_step = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "count!" FROM tallies t
+                WHERE t.vote_count <> (SELECT sum(x) FROM unnest(t.histogram) x)
+                   OR t.rating_sum <> (SELECT sum(x * i)
+                                         FROM unnest(t.histogram) WITH ORDINALITY u(x, i))"#
+        )
+        .fetch_one(&self.pool)
+        .await
+        .expect("histograms");
+        out_of_step == 0
+    }
+
     pub async fn submission_ids(&self) -> Vec<SubmissionId> {
         sqlx::query_scalar!(r#"SELECT id AS "id: SubmissionId" FROM submissions ORDER BY id"#)
             .fetch_all(&self.pool)

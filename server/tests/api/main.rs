@@ -14,6 +14,7 @@ mod helpers;
 mod housekeeping;
 mod pages;
 mod server_limits;
+mod standings;
 mod tickets;
 mod uploads;
 mod visibility;

@@ -39,7 +39,8 @@ pub async fn move_votes(
                     OR EXISTS (SELECT 1 FROM submissions s WHERE s.id = a.submission_id AND s.submitted_by = $2))
              RETURNING a.submission_id, a.rating
          )
-         UPDATE tallies t SET vote_count = t.vote_count - 1, rating_sum = t.rating_sum - w.rating
+         UPDATE tallies t SET vote_count = t.vote_count - 1, rating_sum = t.rating_sum - w.rating,
+                              histogram[w.rating] = t.histogram[w.rating] - 1
          FROM withdrawn w
          WHERE t.submission_id = w.submission_id",
         anonymous.0,

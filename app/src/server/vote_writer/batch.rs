@@ -140,7 +140,8 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
             SELECT * FROM advanced UNION ALL SELECT * FROM created \
          ), tallied AS ( \
             UPDATE tallies t \
-            SET vote_count = t.vote_count + 1, rating_sum = t.rating_sum + a.rating \
+            SET vote_count = t.vote_count + 1, rating_sum = t.rating_sum + a.rating, \
+                histogram[a.rating] = t.histogram[a.rating] + 1 \
             FROM moved a \
             WHERE t.submission_id = a.submission_id \
             RETURNING a.voter_id, a.submission_id, a.rating, a.next_id, a.votes_cast, \

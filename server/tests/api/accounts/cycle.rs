@@ -136,6 +136,7 @@ async fn anonymous_votes_are_kept_after_sign_up_and_the_accounts_vote_stands() {
     assert_eq!(nines, rated - 1, "where both rated, the account's 2 stands");
     assert_eq!(left_behind, 0);
     assert_eq!(app.tallied().await.0, rated, "the withdrawn duplicate left its tally");
+    assert!(app.histograms_in_step().await, "and its histogram");
     let votes_cast =
         sqlx::query_scalar!("SELECT v.votes_cast FROM voters v JOIN users u ON u.voter_id = v.id")
             .fetch_one(&app.pool)

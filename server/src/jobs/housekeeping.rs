@@ -2,8 +2,6 @@
 //! and can never be used again.
 
 use sqlx::PgPool;
-use std::time::Duration;
-use tokio::task::JoinHandle;
 
 /// Rows deleted per statement, so that no purge holds locks for long.
 const BATCH: i64 = 10_000;
@@ -15,6 +13,13 @@ pub struct Purged {
     pub links: u64,
     pub rate_counts: u64,
     pub idle_voters: u64,
+    pub job_runs: u64,
+}
+
+impl Purged {
+    pub fn total(&self) -> u64 {
+        self.sessions + self.links + self.rate_counts + self.idle_voters + self.job_runs
+    }
 }
 
 /// The kinds of expired rows, purged in this order.
@@ -24,10 +29,12 @@ enum Purge {
     Links,
     RateCounts,
     IdleVoters,
+    JobRuns,
 }
 
 impl Purge {
-    const ALL: [Purge; 4] = [Self::Sessions, Self::Links, Self::RateCounts, Self::IdleVoters];
+    const ALL: [Purge; 5] =
+        [Self::Sessions, Self::Links, Self::RateCounts, Self::IdleVoters, Self::JobRuns];
 
     /// Deletes at most `BATCH` expired rows of this kind; answers how many went.
     async fn delete_batch(self, pool: &PgPool) -> Result<u64, sqlx::Error> {
@@ -73,6 +80,12 @@ impl Purge {
                         AND coalesce(d.revealed_at, d.created_at) < now() - interval '2 days'",
                 BATCH,
             ),
+            // A month of runs is plenty to see how the jobs have been doing.
+            Self::JobRuns => sqlx::query!(
+                "DELETE FROM job_runs WHERE id IN
+                   (SELECT id FROM job_runs WHERE started_at < now() - interval '30 days' LIMIT $1)",
+                BATCH,
+            ),
         };
         Ok(statement.execute(pool).await?.rows_affected())
     }
@@ -89,27 +102,6 @@ pub async fn purge_expired(pool: &PgPool) -> Result<Purged, sqlx::Error> {
             }
         }
     }
-    let [sessions, links, rate_counts, idle_voters] = counts;
-    Ok(Purged { sessions, links, rate_counts, idle_voters })
-}
-
-/// Purges every `every`, first one `every` after starting (start-up has enough to do), until
-/// the returned task is aborted.
-pub fn spawn_housekeeping(pool: PgPool, every: Duration) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            match purge_expired(&pool).await {
-                Ok(purged) if purged != Purged::default() => {
-                    tracing::info!(?purged, "deleted expired rows");
-                }
-                Ok(_) => {}
-                Err(error) => {
-                    tracing::warn!(error = %app::server::ErrorChain(&error), "housekeeping failed; trying again later");
-                }
-            }
-        }
-    })
+    let [sessions, links, rate_counts, idle_voters, job_runs] = counts;
+    Ok(Purged { sessions, links, rate_counts, idle_voters, job_runs })
 }
