@@ -1,0 +1,90 @@
+//! Times the ranking job (`server::jobs::ranking::rank_pictures`) over every picture in the
+//! configured database, after giving each picture a deterministic histogram of about ten votes
+//! (the job reads only the tallies, so N pictures carry about 10·N votes).
+//!
+//! Two figures, medians of `--runs`: a full run (standings emptied first, so every picture's row
+//! is written: the first run, or one after the site changed everywhere) and a steady run (nothing
+//! changed since the last run, so it computes everything and writes nothing).
+//!
+//! Uses the configured database like the server does. Run by `make bench`:
+//!   cargo run --release --example ranking_time -- [--runs N]
+// A measuring tool: a panic here is a failed measurement, not a crashed server.
+#![allow(clippy::print_stdout, clippy::indexing_slicing)]
+
+use anyhow::Context as _;
+use server::{
+    config::Settings,
+    database::{Database, Location},
+    jobs::ranking::rank_pictures,
+};
+use std::time::{Duration, Instant};
+
+fn runs() -> anyhow::Result<usize> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == "--runs") {
+        Some(i) => Ok(args.get(i + 1).context("a value after --runs")?.parse()?),
+        None => Ok(3),
+    }
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let runs = runs()?.max(1);
+    let settings = Settings::load(None)?;
+    let database = Database::open(&settings.database, Location::Configured).await?;
+    let pool = &database.pool;
+
+    // 0-2 votes per rating, from a hash of the picture and the rating: about ten per picture.
+    let started = Instant::now();
+    sqlx::query!(
+        "UPDATE tallies t SET histogram = ARRAY(
+             SELECT ((t.submission_id * 2654435761 + r * 40503) % 3)::int
+               FROM generate_series(1, 10) AS r ORDER BY r)"
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query!(
+        "UPDATE tallies t
+            SET vote_count = (SELECT sum(x) FROM unnest(t.histogram) x),
+                rating_sum = (SELECT sum(x * i) FROM unnest(t.histogram) WITH ORDINALITY u(x, i))"
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query!("ANALYZE tallies").execute(pool).await?;
+    let filled = started.elapsed();
+    let totals = sqlx::query!(
+        r#"SELECT count(*) AS "pictures!", coalesce(sum(vote_count), 0)::int8 AS "votes!"
+             FROM tallies"#
+    )
+    .fetch_one(pool)
+    .await?;
+
+    let (mut full, mut steady) = (Vec::new(), Vec::new());
+    let mut written = 0;
+    for _ in 0..runs {
+        sqlx::query!("TRUNCATE picture_standings").execute(pool).await?;
+        let started = Instant::now();
+        written = rank_pictures(pool).await?;
+        full.push(started.elapsed());
+        let started = Instant::now();
+        let unchanged = rank_pictures(pool).await?;
+        steady.push(started.elapsed());
+        anyhow::ensure!(unchanged == 0, "a run without changes wrote {unchanged} rows");
+    }
+    database.close().await;
+
+    println!(
+        "RESULT pictures={} votes={} runs={runs} written={written} full_median_ms={} steady_median_ms={} fill_s={}",
+        totals.pictures,
+        totals.votes,
+        median(full).as_millis(),
+        median(steady).as_millis(),
+        filled.as_secs(),
+    );
+    Ok(())
+}
