@@ -99,6 +99,15 @@ if [ "$want" = "test" ]; then
   step "slowhttptest (slow-client attacks on loopback)"
   if command -v slowhttptest >/dev/null; then ok "installed"; else apt_install slowhttptest; fi
 
+  step "Python's lxml (the Atom feed validator, end2end/feeds/validate_atom.py)"
+  if python3 -c 'import lxml' 2>/dev/null; then
+    ok "installed"
+  else
+    apt_install python3-lxml
+    # A python3 other than Debian's (pyenv, say) does not see Debian's package.
+    python3 -c 'import lxml' 2>/dev/null || python3 -m pip install --quiet lxml
+  fi
+
   step "Node.js and npm"
   if command -v npm >/dev/null; then ok "node $(node --version), npm $(npm --version)"; else apt_install nodejs npm; fi
 

@@ -55,6 +55,8 @@ pub enum ErrorCode {
     BadLink,
     SignInRequired,
     NotFound,
+    /// Sharing (or anything else that shows a picture) before rating it.
+    NotSeenYet,
     /// Uploading needs a confirmed email address.
     EmailUnverified,
     BadTitle,
@@ -89,7 +91,9 @@ impl ErrorCode {
             | Self::Invalid
             | Self::BadTitle => StatusCode::BAD_REQUEST,
             Self::LoginFailed | Self::SignInRequired => StatusCode::UNAUTHORIZED,
-            Self::ForeignTicket | Self::CrossSite | Self::EmailUnverified => StatusCode::FORBIDDEN,
+            Self::ForeignTicket | Self::CrossSite | Self::EmailUnverified | Self::NotSeenYet => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::AlreadyRated | Self::StaleTicket | Self::VoteInProgress | Self::UsernameTaken => {
                 StatusCode::CONFLICT
@@ -150,6 +154,9 @@ impl ErrorCode {
             }
             Self::SignInRequired => "Please log in first.",
             Self::NotFound => "We couldn't find that page.",
+            Self::NotSeenYet => {
+                "Rate this picture first: you can share the pictures you have seen."
+            }
             Self::EmailUnverified => {
                 "Confirm your email address before uploading: follow the link we emailed you."
             }

@@ -28,9 +28,14 @@ use pages::{
     },
     not_found::NotFound,
     profile::ProfilePage,
+    standings::{
+        about::AboutScoresPage, boards::LeaderboardPage, mine::MyPicturesPage,
+        picture::PictureRoute, search::SearchPage, share::ShareRoute,
+    },
     uploads::UploadPage,
     votes::VotePage,
 };
+use standings::boards::Board;
 
 /// What the Content-Security-Policy says of every response; pages add their `script-src`.
 pub const CONTENT_SECURITY_POLICY: &str =
@@ -109,6 +114,15 @@ pub fn App() -> impl IntoView {
                         view=ProfilePage
                         ssr=SsrMode::Async
                     />
+                    <Route path=StaticSegment("top") view=|| view! { <LeaderboardPage board=Board::Top/> } ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("hot") view=|| view! { <LeaderboardPage board=Board::Hot/> } ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("new") view=|| view! { <LeaderboardPage board=Board::New/> } ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("divisive") view=|| view! { <LeaderboardPage board=Board::Divisive/> } ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("p"), ParamSegment("id")) view=PictureRoute ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("s"), ParamSegment("code")) view=ShareRoute ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("my-pictures") view=MyPicturesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("about"), StaticSegment("scores")) view=AboutScoresPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>
@@ -128,12 +142,17 @@ fn SiteHeader() -> impl IntoView {
                 <img src="/favicon.svg" alt="" width="28" height="28"/>
                 <span>"RateMyDerp"</span>
             </A>
+            <nav class="site-nav" aria-label="Pictures">
+                {Board::ALL.into_iter().map(|board| view! { <a href=board.path()>{board.name()}</a> }).collect_view()}
+                <a href="/search">"Search"</a>
+            </nav>
             <nav class="account-nav" aria-label="Account">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         match signed_in.await {
                             Ok(Some(user)) => view! {
                                 <a href="/upload">"Upload"</a>
+                                <a href="/my-pictures">"My pictures"</a>
                                 <a href=format!("/u/{}", user.username)>{user.display_name}</a>
                                 <a href="/settings">"Settings"</a>
                                 <ActionForm action=log_out attr:class="inline-form">

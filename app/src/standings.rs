@@ -10,6 +10,14 @@
 //!   confidence, given its histogram (Evan Miller, "Ranking items with star ratings": a Dirichlet
 //!   prior of one imaginary vote per rating, normal approximation, z = 1.65). It decides which
 //!   pictures retire, because a picture with few votes cannot be judged bad on luck alone.
+//! - **Hot** mixes a picture's points (how far its votes are above the middle, 5.5) with how
+//!   recently it arrived, as Reddit's and Lemmy's hot ranks do: ten times the points are worth
+//!   12.5 hours. A picture's hot value changes only when it gets votes (the passing of time is in
+//!   every newer picture's head start), so the leaderboard is an index scan.
+//! - The **spread** is the standard deviation of a picture's ratings: the divisive ones.
+
+pub mod boards;
+pub mod pictures;
 
 /// Ratings go from 1 to 10: the histogram has ten counters.
 pub const RATINGS: usize = 10;
@@ -67,6 +75,43 @@ pub fn lower_bound(histogram: &Histogram) -> f64 {
     let second_moment = (histogram.square_sum() as f64 + 385.0) / n;
     let variance = (second_moment - mean * mean).max(0.0);
     mean - CAUTION_Z * (variance / (n + 1.0)).sqrt()
+}
+
+/// Where the hot order's clock starts (2026-01-01 UTC), in seconds since 1970.
+pub const HOT_EPOCH_SECS: f64 = 1_767_225_600.0;
+/// How many seconds of newer arrival are worth ten times the points.
+pub const HOT_TENFOLD_SECS: f64 = 45_000.0;
+/// Fewer votes than this say nothing about how divisive a picture is.
+pub const MIN_VOTES_FOR_SPREAD: i64 = 5;
+
+/// A picture's points: how far its votes are, in total, above the middle rating (5.5).
+#[allow(clippy::cast_precision_loss)]
+pub fn points(votes: i64, rating_sum: i64) -> f64 {
+    rating_sum as f64 - 5.5 * votes as f64
+}
+
+/// The hot value of a picture with `points` that arrived at `arrived_secs` (Unix time).
+pub fn hot(points: f64, arrived_secs: f64) -> f64 {
+    // signum(0) is 1 in Rust, but log10(1) is 0: no points, no lift.
+    points.signum() * points.abs().max(1.0).log10()
+        + (arrived_secs - HOT_EPOCH_SECS) / HOT_TENFOLD_SECS
+}
+
+/// The standard deviation of the ratings, once there are enough of them.
+#[allow(clippy::cast_precision_loss)]
+pub fn spread(histogram: &Histogram) -> Option<f64> {
+    let votes = histogram.votes();
+    (votes >= MIN_VOTES_FOR_SPREAD).then(|| {
+        let votes = votes as f64;
+        let mean = histogram.rating_sum() as f64 / votes;
+        (histogram.square_sum() as f64 / votes - mean * mean).max(0.0).sqrt()
+    })
+}
+
+/// Votes per view: how often seeing a picture ends in a vote (below 1 when voters leave).
+#[allow(clippy::cast_precision_loss)]
+pub fn votes_per_view(votes: i64, views: i64) -> Option<f64> {
+    (views > 0).then(|| votes.max(0) as f64 / views as f64)
 }
 
 /// How often a picture is shared for how often it is seen, smoothed so that a picture with few
@@ -143,6 +188,29 @@ mod tests {
         assert_eq!(histogram.votes(), 4);
         assert_eq!(histogram.rating_sum(), 1 + 18 + 10);
         assert_eq!(histogram.square_sum(), 1 + 162 + 100);
+    }
+
+    #[test]
+    fn hot_rises_with_points_and_with_newness() {
+        let now = HOT_EPOCH_SECS + 1_000_000.0;
+        assert!(close(hot(0.0, HOT_EPOCH_SECS), 0.0));
+        // Ten times the points are worth 45,000 s; below the middle, a picture sinks.
+        assert!(close(hot(100.0, now), hot(10.0, now + HOT_TENFOLD_SECS)));
+        assert!(close(hot(-100.0, now), hot(0.0, now) - 2.0));
+        // A point or less is no lift: log10(1) = 0.
+        assert!(close(hot(0.5, now), hot(0.0, now)));
+        assert!(close(points(4, 30), 8.0));
+    }
+
+    #[test]
+    fn the_spread_needs_five_votes() {
+        assert_eq!(spread(&only(10, 4)), None);
+        assert_eq!(spread(&only(10, 5)), Some(0.0));
+        // Five 1s and five 10s: mean 5.5, every rating 4.5 away.
+        let split = Histogram([5, 0, 0, 0, 0, 0, 0, 0, 0, 5]);
+        assert!(close(spread(&split).unwrap(), 4.5));
+        assert_eq!(votes_per_view(3, 0), None);
+        assert_eq!(votes_per_view(3, 4), Some(0.75));
     }
 
     #[test]

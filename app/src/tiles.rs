@@ -1,7 +1,10 @@
-//! Pictures in lists (profiles today; leaderboards, search and feeds later), under the site's
+//! Pictures in lists (profiles, leaderboards, search, feeds), under the site's
 //! rule: a picture is seen only by voting.
 
-use crate::votes::{Picture, Rgb, SubmissionId, placeholder_css};
+use crate::{
+    standings::pictures::Rank,
+    votes::{Picture, Rgb, SubmissionId, placeholder_css},
+};
 use serde::{Deserialize, Serialize};
 
 /// A picture as a list shows it. Its image and score go only to its owner and to the voters who
@@ -10,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// cannot be fetched either.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PictureTile {
-    Revealed { picture: Picture, vote_count: i64, average: Option<f64> },
+    Revealed { picture: Picture, vote_count: i64, average: Option<f64>, rank: Option<Rank> },
     Locked { id: SubmissionId, title: String, backdrop: Rgb, subject: Rgb },
 }
 
@@ -20,6 +23,18 @@ impl PictureTile {
             Self::Revealed { picture, .. } => &picture.title,
             Self::Locked { title, .. } => title,
         }
+    }
+
+    pub fn id(&self) -> SubmissionId {
+        match self {
+            Self::Revealed { picture, .. } => picture.id,
+            Self::Locked { id, .. } => *id,
+        }
+    }
+
+    /// Its page.
+    pub fn page(&self) -> String {
+        format!("/p/{}", self.id())
     }
 
     /// The placeholder's CSS, the same for both kinds.

@@ -20,6 +20,7 @@ use app::server::{
     cookies::CookiePolicy,
     in_flight::InFlight,
     signing::{SecretKey, Signer},
+    standings::reach::ViewCounts,
     vote_writer::{VoteWriter, VoteWriterTask},
 };
 use axum::Router;
@@ -66,6 +67,13 @@ pub struct Application {
     pool: PgPool,
     limits: ConnectionLimits,
     jobs: Vec<jobs::Job>,
+    views: ViewsWriter,
+}
+
+/// Writes the views counted in memory (see `app::server::standings::reach`).
+struct ViewsWriter {
+    state: AppState,
+    every: Duration,
 }
 
 impl Application {
@@ -111,7 +119,11 @@ impl Application {
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             )),
             uploads_in_flight: InFlight::new(app::uploads::MAX_UPLOADS_IN_FLIGHT),
+            views: ViewCounts::default(),
+            retirement: settings.standings.retirement_rules(),
         });
+        let views =
+            ViewsWriter { state: state.clone(), every: settings.standings.views_write_every() };
         let router = routes::router(
             state,
             &RouterSettings {
@@ -133,8 +145,12 @@ impl Application {
         let jobs = vec![
             jobs::housekeeping(HOUSEKEEPING_INTERVAL),
             jobs::ranking(Duration::from_secs(settings.standings.rank_every_secs)),
+            jobs::retirement(
+                settings.standings.retire_every(),
+                (&settings.standings.retirement_rules()).into(),
+            ),
         ];
-        Ok(Self { listener, router, database, vote_writers, pool, limits, jobs })
+        Ok(Self { listener, router, database, vote_writers, pool, limits, jobs, views })
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -153,8 +169,13 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        let Self { listener, router, database, vote_writers, pool, limits, jobs } = self;
+        let Self { listener, router, database, vote_writers, pool, limits, jobs, views } = self;
         let jobs = jobs::Jobs::spawn(&pool, &jobs);
+        let (stop_views, views_stopping) = tokio::sync::watch::channel(false);
+        let views_pool = pool.clone();
+        let views_writer = tokio::spawn(async move {
+            views.state.views.write_every(views_pool, views.every, views_stopping).await;
+        });
         let cluster_exit = database.cluster_exit();
         let (died, mut death) = tokio::sync::oneshot::channel::<String>();
         let stop = async move {
@@ -173,6 +194,11 @@ impl Application {
             tracing::warn!(
                 "the vote writer did not finish in time; unwritten ballots were not acknowledged"
             );
+        }
+        // The votes are all answered: the views they counted are written once more.
+        let _ = stop_views.send(true);
+        if tokio::time::timeout(JOB_DRAIN, views_writer).await.is_err() {
+            tracing::warn!("the last views were not written in time");
         }
         database.close().await;
         if let Ok(how) = death.try_recv() {

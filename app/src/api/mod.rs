@@ -2,7 +2,9 @@
 //! while a page renders on the server.
 
 mod accounts;
+mod standings;
 mod votes;
 
 pub use accounts::*;
+pub use standings::*;
 pub use votes::*;

@@ -27,13 +27,20 @@ pub fn TileGrid(tiles: Vec<PictureTile>, label: &'static str) -> impl IntoView {
 fn Tile(tile: PictureTile, rate: ServerAction<RatePicture>) -> impl IntoView {
     let placeholder = tile.placeholder_css();
     let title = tile.title().to_owned();
+    let page = tile.page();
     match tile {
-        PictureTile::Revealed { picture, vote_count, average } => view! {
+        PictureTile::Revealed { picture, vote_count, average, rank } => view! {
             <li class="tile">
                 <img src=picture.src(320) alt=title.clone() width="320" height="320" loading="lazy"
                     style=placeholder/>
-                <p>{title}</p>
+                <p><a href=page>{title}</a></p>
                 <p class="score">{score(average, vote_count)}</p>
+                {rank.map(|rank| view! {
+                    <p class="rank">
+                        {rank.summary()}
+                        {rank.trend_text().map(|trend| format!(" · {trend}"))}
+                    </p>
+                })}
             </li>
         }
         .into_any(),
@@ -42,7 +49,7 @@ fn Tile(tile: PictureTile, rate: ServerAction<RatePicture>) -> impl IntoView {
                 <div class="tile-art" style=placeholder>
                     <span class="lock" aria-hidden="true">"🔒"</span>
                 </div>
-                <p>{title.clone()}</p>
+                <p><a href=page>{title.clone()}</a></p>
                 <ActionForm action=rate>
                     <input type="hidden" name="id" value=id.0/>
                     <button type="submit" class="rate-to-see" aria-label=format!("Rate it to see it: {title}")>

@@ -9,6 +9,7 @@ pub mod outcome;
 pub mod picks;
 pub mod rate_limits;
 pub mod signing;
+pub mod standings;
 pub mod ticket;
 pub mod uploads;
 pub mod visibility;
@@ -58,6 +59,10 @@ pub struct Shared {
     pub image_work: Arc<tokio::sync::Semaphore>,
     /// Uploads each account has in flight (see [`crate::uploads::MAX_UPLOADS_IN_FLIGHT`]).
     pub uploads_in_flight: in_flight::InFlight<accounts::UserId>,
+    /// Views counted since they were last written.
+    pub views: standings::reach::ViewCounts,
+    /// What the retirement cycle does (it runs in the server binary's jobs).
+    pub retirement: crate::standings::pictures::RetirementRules,
 }
 
 impl AppState {

@@ -5,6 +5,7 @@
 
 use super::votes::view::PictureColumns;
 use crate::{
+    standings::pictures::Rank,
     tiles::PictureTile,
     votes::{Rgb, SubmissionId},
 };
@@ -14,7 +15,7 @@ use crate::{
 /// votes' primary key per picture.
 pub(crate) fn may_see(viewer: &str, picture: &str) -> String {
     format!(
-        "({picture}.submitted_by = {viewer} OR EXISTS (SELECT 1 FROM votes seen \
+        "({picture}.submitted_by IS NOT DISTINCT FROM {viewer} OR EXISTS (SELECT 1 FROM votes seen \
           WHERE seen.voter_id = {viewer} AND seen.submission_id = {picture}.id))"
     )
 }
@@ -30,6 +31,13 @@ pub(crate) struct TileRow {
     pub vote_count: i64,
     pub rating_sum: i64,
     pub visible: bool,
+    /// Its rank, when the query selects it (`rank`, `ranked_of`, `trend`).
+    #[sqlx(default)]
+    pub rank: Option<i32>,
+    #[sqlx(default)]
+    pub ranked_of: Option<i64>,
+    #[sqlx(default)]
+    pub trend: Option<i32>,
 }
 
 impl TileRow {
@@ -51,10 +59,17 @@ impl TileRow {
             subject: Some(self.subject_rgb),
         }
         .into_picture()?;
+        let rank = match (self.rank, self.ranked_of) {
+            (Some(position), Some(of)) => {
+                Some(Rank { position: position.into(), of, trend: self.trend.map(i64::from) })
+            }
+            _ => None,
+        };
         Some(PictureTile::Revealed {
             picture,
             vote_count: self.vote_count,
             average: crate::standings::mean(self.vote_count, self.rating_sum),
+            rank,
         })
     }
 }
@@ -73,6 +88,9 @@ mod tests {
             vote_count: 4,
             rating_sum: 30,
             visible,
+            rank: Some(3),
+            ranked_of: Some(9),
+            trend: None,
         }
     }
 
@@ -82,9 +100,10 @@ mod tests {
         assert!(matches!(&locked, PictureTile::Locked { title, .. } if title == "Sir Blep"));
         let text = format!("{locked:?}");
         assert!(!text.contains("0123456789abcdef") && !text.contains("7.5"), "{text}");
+        assert!(!text.contains("position"), "a locked tile shows no rank: {text}");
         let revealed = row(true).into_tile().unwrap();
         assert!(
-            matches!(revealed, PictureTile::Revealed { vote_count: 4, average: Some(a), .. } if a == 7.5)
+            matches!(revealed, PictureTile::Revealed { vote_count: 4, average: Some(a), rank: Some(Rank { position: 3, of: 9, .. }), .. } if a == 7.5)
         );
     }
 }

@@ -14,11 +14,19 @@ pub struct Purged {
     pub rate_counts: u64,
     pub idle_voters: u64,
     pub job_runs: u64,
+    pub rank_history: u64,
+    pub retired_pictures: u64,
 }
 
 impl Purged {
     pub fn total(&self) -> u64 {
-        self.sessions + self.links + self.rate_counts + self.idle_voters + self.job_runs
+        self.sessions
+            + self.links
+            + self.rate_counts
+            + self.idle_voters
+            + self.job_runs
+            + self.rank_history
+            + self.retired_pictures
     }
 }
 
@@ -30,11 +38,20 @@ enum Purge {
     RateCounts,
     IdleVoters,
     JobRuns,
+    RankHistory,
+    RetiredPictures,
 }
 
 impl Purge {
-    const ALL: [Purge; 5] =
-        [Self::Sessions, Self::Links, Self::RateCounts, Self::IdleVoters, Self::JobRuns];
+    const ALL: [Purge; 7] = [
+        Self::Sessions,
+        Self::Links,
+        Self::RateCounts,
+        Self::IdleVoters,
+        Self::JobRuns,
+        Self::RankHistory,
+        Self::RetiredPictures,
+    ];
 
     /// Deletes at most `BATCH` expired rows of this kind; answers how many went.
     async fn delete_batch(self, pool: &PgPool) -> Result<u64, sqlx::Error> {
@@ -86,6 +103,25 @@ impl Purge {
                    (SELECT id FROM job_runs WHERE started_at < now() - interval '30 days' LIMIT $1)",
                 BATCH,
             ),
+            // A year of daily ranks is what a picture's chart can show.
+            Self::RankHistory => sqlx::query!(
+                "DELETE FROM rank_history WHERE (submission_id, day) IN
+                   (SELECT submission_id, day FROM rank_history
+                     WHERE day < current_date - 365 LIMIT $1)",
+                BATCH,
+            ),
+            // Retired pictures whose grace period is over, with their votes (which have no
+            // foreign key, see migration 3; no vote is written on a retired picture) and,
+            // by cascade, their files, tallies, standings, links and retirement record.
+            Self::RetiredPictures => sqlx::query!(
+                "WITH due AS (SELECT submission_id FROM retirements
+                               WHERE delete_after < now() LIMIT $1),
+                      votes_gone AS (DELETE FROM votes
+                                      WHERE submission_id IN (SELECT submission_id FROM due))
+                 DELETE FROM submissions
+                  WHERE id IN (SELECT submission_id FROM due) AND retired_at IS NOT NULL",
+                BATCH,
+            ),
         };
         Ok(statement.execute(pool).await?.rows_affected())
     }
@@ -102,6 +138,15 @@ pub async fn purge_expired(pool: &PgPool) -> Result<Purged, sqlx::Error> {
             }
         }
     }
-    let [sessions, links, rate_counts, idle_voters, job_runs] = counts;
-    Ok(Purged { sessions, links, rate_counts, idle_voters, job_runs })
+    let [sessions, links, rate_counts, idle_voters, job_runs, rank_history, retired_pictures] =
+        counts;
+    Ok(Purged {
+        sessions,
+        links,
+        rate_counts,
+        idle_voters,
+        job_runs,
+        rank_history,
+        retired_pictures,
+    })
 }

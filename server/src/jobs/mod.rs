@@ -12,26 +12,30 @@
 
 pub mod housekeeping;
 pub mod ranking;
+pub mod retirement;
 
 pub use housekeeping::{Purged, purge_expired};
 
 use sqlx::{PgPool, pool::PoolConnection};
-use std::{future::Future, pin::Pin, time::Duration};
+use std::{future::Future, pin::Pin, sync::Arc, time::Duration};
 use tokio::{sync::watch, task::JoinHandle, time::Instant};
 
 /// What a run did: how many rows it wrote or deleted.
 pub type JobResult = Result<u64, sqlx::Error>;
 type JobFuture = Pin<Box<dyn Future<Output = JobResult> + Send>>;
 
+/// What a job does when it runs.
+pub type JobRun = Arc<dyn Fn(PgPool) -> JobFuture + Send + Sync>;
+
 /// A periodic job.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Job {
     /// Its name in `job_runs` and in logs.
     pub name: &'static str,
     /// Its advisory lock key: one per job, the same on every instance.
     pub lock_key: i64,
     pub every: Duration,
-    pub run: fn(PgPool) -> JobFuture,
+    pub run: JobRun,
 }
 
 impl std::fmt::Debug for Job {
@@ -121,7 +125,7 @@ pub fn housekeeping(every: Duration) -> Job {
         name: "housekeeping",
         lock_key: 0x726d_6401,
         every,
-        run: |pool| Box::pin(async move { Ok(purge_expired(&pool).await?.total()) }),
+        run: Arc::new(|pool| Box::pin(async move { Ok(purge_expired(&pool).await?.total()) })),
     }
 }
 
@@ -131,7 +135,19 @@ pub fn ranking(every: Duration) -> Job {
         name: "ranking",
         lock_key: 0x726d_6402,
         every,
-        run: |pool| Box::pin(async move { ranking::rank_pictures(&pool).await }),
+        run: Arc::new(|pool| Box::pin(async move { ranking::rank_pictures(&pool).await })),
+    }
+}
+
+/// Retires the pictures judged worst, under `rules`.
+pub fn retirement(every: Duration, rules: retirement::Thresholds) -> Job {
+    Job {
+        name: "retirement",
+        lock_key: 0x726d_6403,
+        every,
+        run: Arc::new(move |pool| {
+            Box::pin(async move { retirement::retire_pictures(&pool, rules).await })
+        }),
     }
 }
 
@@ -150,7 +166,7 @@ impl Jobs {
         let tasks = jobs
             .iter()
             .filter(|job| !job.every.is_zero())
-            .map(|job| tokio::spawn(take_turns(pool.clone(), *job, stopping.clone())))
+            .map(|job| tokio::spawn(take_turns(pool.clone(), job.clone(), stopping.clone())))
             .collect();
         Self { stop, tasks }
     }

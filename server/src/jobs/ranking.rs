@@ -34,24 +34,37 @@ pub async fn rank_pictures(pool: &PgPool) -> Result<u64, sqlx::Error> {
     .fetch_one(&mut *tx)
     .await?;
     let written = sqlx::query_scalar!(
-        r#"WITH scored AS (
-               SELECT t.submission_id,
-                      (t.rating_sum + $2::float8 * $1::float8) / (t.vote_count + $2::float8)
-                          AS score,
-                      -- Evan Miller's lower bound, one imaginary vote per rating (55 = 1+…+10,
-                      -- 385 = 1²+…+10²), n = votes + 10.
-                      (t.rating_sum + 55.0) / (t.vote_count + 10)
-                        - 1.65 * sqrt(greatest(
-                              (t.histogram[1] + 4 * t.histogram[2] + 9 * t.histogram[3]
-                               + 16 * t.histogram[4] + 25 * t.histogram[5] + 36 * t.histogram[6]
-                               + 49 * t.histogram[7] + 64 * t.histogram[8] + 81 * t.histogram[9]
-                               + 100 * t.histogram[10] + 385.0) / (t.vote_count + 10)
-                              - ((t.rating_sum + 55.0) / (t.vote_count + 10)) ^ 2, 0)
-                            / (t.vote_count + 11)) AS lower_bound
+        r#"WITH counted AS (
+               SELECT t.submission_id, t.vote_count, t.rating_sum, s.created_at,
+                      -- The sum of squared ratings (1², 2², … 10² times their counts).
+                      (t.histogram[1] + 4 * t.histogram[2] + 9 * t.histogram[3]
+                       + 16 * t.histogram[4] + 25 * t.histogram[5] + 36 * t.histogram[6]
+                       + 49 * t.histogram[7] + 64 * t.histogram[8] + 81 * t.histogram[9]
+                       + 100 * t.histogram[10])::float8 AS square_sum
                  FROM tallies t JOIN submissions s ON s.id = t.submission_id
                 WHERE s.retired_at IS NULL
+           ), scored AS (
+               SELECT submission_id,
+                      (rating_sum + $2::float8 * $1::float8) / (vote_count + $2::float8) AS score,
+                      -- Evan Miller's lower bound, one imaginary vote per rating (55 = 1+…+10,
+                      -- 385 = 1²+…+10²), n = votes + 10.
+                      (rating_sum + 55.0) / (vote_count + 10)
+                        - 1.65 * sqrt(greatest(
+                              (square_sum + 385.0) / (vote_count + 10)
+                              - ((rating_sum + 55.0) / (vote_count + 10)) ^ 2, 0)
+                            / (vote_count + 11)) AS lower_bound,
+                      -- Hot: signed log10 of the points, plus one per 45,000 s of arrival time
+                      -- since 2026-01-01 (app::standings::hot).
+                      sign(rating_sum - 5.5 * vote_count)
+                        * log(greatest(abs(rating_sum - 5.5 * vote_count), 1))
+                        + (extract(epoch FROM created_at)::float8 - 1767225600) / 45000 AS hot,
+                      CASE WHEN vote_count >= 5
+                           THEN sqrt(greatest(square_sum / vote_count
+                                              - (rating_sum::float8 / vote_count) ^ 2, 0))
+                      END AS spread
+                 FROM counted
            ), ranked AS MATERIALIZED (
-               SELECT submission_id, score, lower_bound,
+               SELECT submission_id, score, lower_bound, hot, spread,
                       rank() OVER (ORDER BY score DESC)::int AS rank,
                       count(*) OVER () AS pictures
                  FROM scored
@@ -60,17 +73,17 @@ pub async fn rank_pictures(pool: &PgPool) -> Result<u64, sqlx::Error> {
                UPDATE picture_standings p
                   SET score = r.score, lower_bound = r.lower_bound, rank = r.rank,
                       percentile = (r.pictures - r.rank + 1)::float8 / r.pictures * 100,
-                      computed_at = now()
+                      hot = r.hot, spread = r.spread, computed_at = now()
                  FROM ranked r
                 WHERE p.submission_id = r.submission_id
-                  AND (p.score, p.lower_bound, p.rank)
-                      IS DISTINCT FROM (r.score, r.lower_bound, r.rank)
+                  AND (p.score, p.lower_bound, p.rank, p.hot, p.spread)
+                      IS DISTINCT FROM (r.score, r.lower_bound, r.rank, r.hot, r.spread)
                RETURNING 1
            ), inserted AS (
-               INSERT INTO picture_standings
-                      (submission_id, score, lower_bound, rank, percentile, computed_at)
+               INSERT INTO picture_standings (submission_id, score, lower_bound, rank,
+                                              percentile, hot, spread, computed_at)
                SELECT r.submission_id, r.score, r.lower_bound, r.rank,
-                      (r.pictures - r.rank + 1)::float8 / r.pictures * 100, now()
+                      (r.pictures - r.rank + 1)::float8 / r.pictures * 100, r.hot, r.spread, now()
                  FROM ranked r
                 WHERE NOT EXISTS (SELECT 1 FROM picture_standings p
                                    WHERE p.submission_id = r.submission_id)
@@ -88,6 +101,21 @@ pub async fn rank_pictures(pool: &PgPool) -> Result<u64, sqlx::Error> {
     )
     .fetch_one(&mut *tx)
     .await?;
+    // The day's rank for the charts: the first run of each day (UTC) takes it, and marks the
+    // day taken so that later runs cost one row's check.
+    let history = sqlx::query!(
+        "WITH due AS (
+             UPDATE site_standings SET history_day = (now() AT TIME ZONE 'UTC')::date
+              WHERE history_day IS DISTINCT FROM (now() AT TIME ZONE 'UTC')::date
+             RETURNING history_day, pictures
+         )
+         INSERT INTO rank_history (submission_id, day, rank, pictures, score)
+         SELECT p.submission_id, due.history_day, p.rank, due.pictures::int4, p.score
+           FROM picture_standings p CROSS JOIN due
+         ON CONFLICT (submission_id, day) DO NOTHING"
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(written.unsigned_abs())
+    Ok(written.unsigned_abs() + history.rows_affected())
 }

@@ -2,9 +2,11 @@
 
 pub mod client_address;
 mod cross_site;
+mod feeds;
 mod health;
 mod identity;
 mod media;
+mod teasers;
 mod uploads;
 
 use app::{App, server::AppState, shell};
@@ -61,6 +63,9 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
     let routes = Router::new()
         .route("/media/{key}/{file}", get(media::picture))
         .route("/healthz", get(health::health))
+        .route("/teasers/{file}", get(teasers::teaser))
+        .route("/feeds/top.atom", get(feeds::top))
+        .route("/feeds/new.atom", get(feeds::new))
         .fallback_service(static_files(&state, not_found))
         .layer(timeout(settings.request_timeout))
         .merge(site);

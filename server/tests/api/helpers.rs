@@ -142,6 +142,14 @@ pub struct Page {
 }
 
 impl Page {
+    /// The page's ticket; a page without one fails the test with its status and text.
+    pub fn expect_ticket(&self) -> String {
+        self.ticket.clone().unwrap_or_else(|| {
+            let text: String = self.html.chars().take(2000).collect();
+            panic!("no ticket on a page answered {}: {text}", self.status)
+        })
+    }
+
     /// The image key of the picture on the page (unique, unlike titles).
     pub fn image_key(&self) -> Option<String> {
         between(&self.html, "<img src=\"/media/", "/")

@@ -54,7 +54,15 @@ async fn expired_rows_go_and_live_ones_stay() {
     let purged = purge_expired(&app.pool).await.unwrap();
     assert_eq!(
         purged,
-        Purged { sessions: 1, links: 2, rate_counts: 1, idle_voters: 3, job_runs: 0 },
+        Purged {
+            sessions: 1,
+            links: 2,
+            rate_counts: 1,
+            idle_voters: 3,
+            job_runs: 0,
+            rank_history: 0,
+            retired_pictures: 0
+        },
         "one lapsed session, both confirmation links, one old failure, the looker's old row and \
          the rows left for the members' anonymous voters when they logged in"
     );

@@ -28,7 +28,7 @@ async fn voting_works_without_javascript() {
 async fn a_refused_vote_without_javascript_comes_back_with_an_explanation() {
     let app = spawn_app(4).await;
     let mut visitor = Visitor::new();
-    let ticket = visitor.open(&app, "/").await.ticket.unwrap();
+    let ticket = visitor.open(&app, "/").await.expect_ticket();
     visitor.vote_without_js(&app, &ticket, "7").await;
     let replay = visitor.vote_without_js(&app, &ticket, "7").await;
     assert_eq!(replay.status(), StatusCode::FOUND);

@@ -2,7 +2,7 @@
 //! `app::standings` computes), and the job runner's once-per-period rule across instances.
 
 use crate::helpers::{TestApp, Visitor, json, spawn_app};
-use app::standings::{Histogram, bayesian, lower_bound, percentile};
+use app::standings::{Histogram, bayesian, hot, lower_bound, percentile, points, spread};
 use reqwest::StatusCode;
 use server::jobs::{self, Turn, ranking::rank_pictures};
 use std::time::Duration;
@@ -12,7 +12,7 @@ use std::time::Duration;
 async fn votes(app: &TestApp, voters: usize, rounds: usize) {
     for voter in 0..voters {
         let mut visitor = Visitor::new();
-        let mut ticket = visitor.open(app, "/").await.ticket.unwrap();
+        let mut ticket = visitor.open(app, "/").await.expect_ticket();
         for round in 0..rounds {
             let rating = ((voter * 3 + round * 7) % 10 + 1).to_string();
             let (status, body) = json(visitor.vote(app, &ticket, &rating).await).await;
@@ -32,15 +32,22 @@ async fn the_ranking_job_scores_as_the_formulas_say_and_a_second_run_writes_noth
     // The vote path kept every histogram in step with its tally.
     assert!(app.histograms_in_step().await);
 
-    assert_eq!(rank_pictures(&app.pool).await.unwrap(), 6, "every picture gets its row");
+    assert_eq!(
+        rank_pictures(&app.pool).await.unwrap(),
+        12,
+        "every picture gets its row, and today's rank in its history"
+    );
     let site = sqlx::query!("SELECT site_mean, prior_votes, pictures, votes FROM site_standings")
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!((site.pictures, site.votes), (6, app.vote_count().await));
     let rows = sqlx::query!(
-        "SELECT t.vote_count, t.rating_sum, t.histogram, p.score, p.lower_bound, p.rank, p.percentile
-           FROM tallies t JOIN picture_standings p USING (submission_id) ORDER BY p.rank"
+        r#"SELECT t.vote_count, t.rating_sum, t.histogram, p.score, p.lower_bound, p.rank,
+                  p.percentile, p.hot, p.spread,
+                  extract(epoch FROM s.created_at)::float8 AS "arrived!"
+           FROM tallies t JOIN picture_standings p USING (submission_id)
+           JOIN submissions s ON s.id = t.submission_id ORDER BY p.rank"#
     )
     .fetch_all(&app.pool)
     .await
@@ -54,6 +61,12 @@ async fn the_ranking_job_scores_as_the_formulas_say_and_a_second_run_writes_noth
         assert!((row.score - expected).abs() < 1e-9, "{} vs {expected}", row.score);
         assert!((row.lower_bound - lower_bound(&histogram)).abs() < 1e-9);
         assert_eq!(Some(row.percentile), percentile(row.rank.into(), 6));
+        let expected_hot = hot(points(row.vote_count, row.rating_sum), row.arrived);
+        assert!((row.hot - expected_hot).abs() < 1e-6, "{} vs {expected_hot}", row.hot);
+        match (row.spread, spread(&histogram)) {
+            (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{a} vs {b}"),
+            (a, b) => assert_eq!(a, b),
+        }
         assert!(row.score <= previous, "ranked by score, best first");
         previous = row.score;
     }
@@ -79,7 +92,8 @@ async fn two_instances_racing_run_the_job_once_per_period() {
     assert_eq!(runs.len(), 1);
     assert_eq!(
         (runs[0].job.as_str(), runs[0].outcome.as_str(), runs[0].rows),
-        ("ranking", "done", 3)
+        ("ranking", "done", 6),
+        "three pictures' standings and their ranks of the day"
     );
     other.close().await;
 }

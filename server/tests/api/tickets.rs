@@ -58,7 +58,7 @@ async fn a_request_missing_its_fields_is_a_bad_request() {
 async fn forged_tickets_are_refused() {
     let app = spawn_app(3).await;
     let mut visitor = Visitor::new();
-    let ticket = visitor.open(&app, "/").await.ticket.unwrap();
+    let ticket = visitor.open(&app, "/").await.expect_ticket();
     let mut tampered: Vec<char> = ticket.chars().collect();
     tampered[20] = if tampered[20] == 'A' { 'B' } else { 'A' };
     let tampered: String = tampered.into_iter().collect();
@@ -78,7 +78,7 @@ async fn another_voters_ticket_is_refused() {
     let app = spawn_app(3).await;
     let mut alice = Visitor::new();
     let mut bob = Visitor::new();
-    let alices_ticket = alice.open(&app, "/").await.ticket.unwrap();
+    let alices_ticket = alice.open(&app, "/").await.expect_ticket();
     bob.open(&app, "/").await;
     assert_refused(
         bob.vote(&app, &alices_ticket, "5").await,
@@ -93,7 +93,7 @@ async fn another_voters_ticket_is_refused() {
 #[tokio::test]
 async fn a_browser_that_drops_the_cookie_is_told_voting_needs_cookies() {
     let app = spawn_app(3).await;
-    let ticket = Visitor::new().open(&app, "/").await.ticket.unwrap();
+    let ticket = Visitor::new().open(&app, "/").await.expect_ticket();
     let message = assert_refused(
         Visitor::new().vote(&app, &ticket, "5").await,
         StatusCode::BAD_REQUEST,
@@ -107,7 +107,7 @@ async fn a_browser_that_drops_the_cookie_is_told_voting_needs_cookies() {
 async fn a_replayed_ticket_is_refused_and_counts_once() {
     let app = spawn_app(5).await;
     let mut visitor = Visitor::new();
-    let ticket = visitor.open(&app, "/").await.ticket.unwrap();
+    let ticket = visitor.open(&app, "/").await.expect_ticket();
     assert_eq!(visitor.vote(&app, &ticket, "8").await.status(), StatusCode::OK);
     let message = assert_refused(
         visitor.vote(&app, &ticket, "2").await,
@@ -124,7 +124,7 @@ async fn a_replayed_ticket_is_refused_and_counts_once() {
 async fn a_double_submit_counts_once() {
     let app = spawn_app(5).await;
     let mut visitor = Visitor::new();
-    let ticket = visitor.open(&app, "/").await.ticket.unwrap();
+    let ticket = visitor.open(&app, "/").await.expect_ticket();
     let (mut first, mut second) = (visitor.clone(), visitor.clone());
     let (a, b) = tokio::join!(first.vote(&app, &ticket, "6"), second.vote(&app, &ticket, "6"));
     let mut statuses = [a.status(), b.status()];

@@ -14,7 +14,7 @@ async fn concurrent_voters_all_get_counted_exactly() {
         let app = app.clone();
         tasks.push(tokio::spawn(async move {
             let mut visitor = Visitor::new();
-            let mut ticket = visitor.open(&app, "/").await.ticket.unwrap();
+            let mut ticket = visitor.open(&app, "/").await.expect_ticket();
             for _ in 0..rounds {
                 let (status, body) = json(visitor.vote(&app, &ticket, "6").await).await;
                 assert_eq!(status, StatusCode::OK, "{body}");
@@ -135,7 +135,7 @@ async fn one_ticket_replayed_a_thousand_times_at_once_counts_once_and_delays_nob
     let page = flooder.open(&app, "/").await;
     let ticket = page.ticket.unwrap();
     let mut bystander = Visitor::new();
-    let bystander_ticket = bystander.open(&app, "/").await.ticket.unwrap();
+    let bystander_ticket = bystander.open(&app, "/").await.expect_ticket();
 
     let flood: Vec<_> = (0..1000)
         .map(|_| {

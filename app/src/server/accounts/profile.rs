@@ -47,8 +47,13 @@ pub async fn load(pool: &PgPool, username: &str, viewer: VoterId) -> Result<Prof
     // Composed at run time: the visibility rule is one SQL fragment shared by every list.
     let rows: Vec<TileRow> = sqlx::query_as(&format!(
         "SELECT s.id, s.title, s.image_key, s.backdrop_rgb, s.subject_rgb, t.vote_count, t.rating_sum,
-                {} AS visible
+                {} AS visible, p.rank, site.pictures AS ranked_of,
+                (SELECT h.rank - p.rank FROM rank_history h
+                  WHERE h.submission_id = s.id AND h.day <= current_date - 7
+                  ORDER BY h.day DESC LIMIT 1) AS trend
          FROM submissions s JOIN tallies t ON t.submission_id = s.id
+         LEFT JOIN picture_standings p ON p.submission_id = s.id
+         LEFT JOIN site_standings site ON p.rank IS NOT NULL
          WHERE s.submitted_by = $1 AND s.retired_at IS NULL
          ORDER BY s.created_at DESC, s.id DESC LIMIT $2",
         may_see("$3", "s")

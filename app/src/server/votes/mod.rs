@@ -83,7 +83,10 @@ pub async fn cast_vote(
         pick_point: random_point(),
     };
     match state.votes.submit(ballot).await? {
-        BallotOutcome::Recorded(vote) => Ok(outcome(*vote, rating, state, voter.id, now)),
+        BallotOutcome::Recorded(vote) => {
+            count_views(state, &vote, ticket.submission);
+            Ok(outcome(*vote, rating, state, voter.id, now))
+        }
         BallotOutcome::VoterBusy => Err(VoteError::InProgress),
         BallotOutcome::Refused => {
             Err(match earlier_rating(state, voter.id, ticket.submission).await? {
@@ -91,6 +94,17 @@ pub async fn cast_vote(
                 None => VoteError::Stale,
             })
         }
+    }
+}
+
+/// A vote reveals the next picture: a view. A voter's first vote also counts the view of the
+/// picture they rated, which was shown before they had a row to record it in.
+fn count_views(state: &AppState, vote: &RecordedVote, rated: SubmissionId) {
+    if let Some(next) = vote.next_id {
+        state.views.viewed(SubmissionId(next));
+    }
+    if vote.votes_cast == 1 {
+        state.views.viewed(rated);
     }
 }
 

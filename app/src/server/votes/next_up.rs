@@ -72,3 +72,24 @@ pub async fn request(
     .await?;
     Ok(())
 }
+
+/// Puts `picture` in front of a visitor who has seen nothing yet (a share link followed by a
+/// browser that had no voter cookie a moment ago). A voter with a row, or one made meanwhile,
+/// gets it next instead, as [`request`] does. A visitor who clears cookies can always start
+/// over with a new first picture; this gives them no more than that.
+pub async fn request_first(
+    pool: &PgPool,
+    voter: VoterId,
+    picture: SubmissionId,
+) -> Result<(), NextUpError> {
+    let made = sqlx::query!(
+        "INSERT INTO voters (id, current_submission_id, revealed_at)
+         SELECT $1, s.id, now() FROM submissions s WHERE s.id = $2 AND s.retired_at IS NULL
+         ON CONFLICT (id) DO NOTHING",
+        voter.0,
+        picture.0,
+    )
+    .execute(pool)
+    .await?;
+    if made.rows_affected() == 1 { Ok(()) } else { request(pool, voter, picture).await }
+}

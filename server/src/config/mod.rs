@@ -12,6 +12,9 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::{net::IpAddr, path::PathBuf, time::Duration};
 
+mod standings;
+pub use standings::StandingsSettings;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -113,13 +116,6 @@ pub struct AccountSettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StandingsSettings {
-    /// How often the ranking job recomputes scores and ranks, in seconds; 0 turns it off.
-    pub rank_every_secs: u64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SiteSettings {
     /// Where cargo-leptos put the built site (`pkg/`, assets).
     pub root: PathBuf,
@@ -147,7 +143,7 @@ impl Default for Settings {
                 lock_timeout_secs: 2,
             },
             votes: VoteSettings { writers: 2, max_batch: 256, ticket_max_age_hours: 24 },
-            standings: StandingsSettings { rank_every_secs: 60 },
+            standings: StandingsSettings::default(),
             accounts: AccountSettings {
                 session_days: 30,
                 password_memory_kib: password::MIN_MEMORY_KIB,
@@ -281,7 +277,7 @@ impl Settings {
         if self.database.max_connections < 2 {
             return Err(ConfigError::Rule("database.max_connections must be at least 2".into()));
         }
-        Ok(())
+        self.standings.validate().map_err(ConfigError::Rule)
     }
 
     pub fn serves_https(&self) -> bool {
