@@ -48,6 +48,8 @@ export default defineConfig({
     env: {
       LEPTOS_SITE_ROOT: "target/site",
       RUST_LOG: "warn",
+      // Ranks every two seconds, so that the leaderboards fill while the tests run.
+      RMD_STANDINGS__RANK_EVERY_SECS: "2",
       RMD_ACCOUNTS__OUTBOX_DIR: outbox,
       // Every test signs up from this machine's address: the per-client limits are for the public.
       RMD_ACCOUNTS__SIGN_UPS_PER_CLIENT_PER_HOUR: "1000",

@@ -86,6 +86,10 @@ impl Application {
             .map_err(StartupError::Seed)?
         {
             tracing::info!(pictures = report.added, "created demo pictures for a new database");
+            // Leaderboards from the first page on, rather than after the first period.
+            if let Err(error) = jobs::ranking::rank_pictures(&pool).await {
+                tracing::warn!(error = %app::server::ErrorChain(&error), "could not rank the demo pictures");
+            }
         }
         let (votes, vote_writers) = VoteWriter::spawn(
             pool.clone(),

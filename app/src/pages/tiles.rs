@@ -12,6 +12,9 @@ fn score(average: Option<f64>, vote_count: i64) -> String {
     }
 }
 
+/// A padlock, drawn rather than an emoji (which needs a font that not every system has).
+pub const LOCK_SVG: &str = r#"<svg viewBox="0 0 24 24" width="40" height="40" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><rect x="5" y="10.5" width="14" height="10" rx="2" fill="currentColor" fill-opacity=".25"/><path d="M8 10.5V7.5a4 4 0 0 1 8 0v3"/></svg>"#;
+
 /// The tiles as a list; `label` names it for assistive technology.
 #[component]
 pub fn TileGrid(tiles: Vec<PictureTile>, label: &'static str) -> impl IntoView {
@@ -47,7 +50,7 @@ fn Tile(tile: PictureTile, rate: ServerAction<RatePicture>) -> impl IntoView {
         PictureTile::Locked { id, .. } => view! {
             <li class="tile locked">
                 <div class="tile-art" style=placeholder>
-                    <span class="lock" aria-hidden="true">"🔒"</span>
+                    <span class="lock" aria-hidden="true" inner_html=LOCK_SVG></span>
                 </div>
                 <p><a href=page>{title.clone()}</a></p>
                 <ActionForm action=rate>

@@ -3,7 +3,9 @@
 //! picture). The formulas are `app::standings`'s, written in SQL; a test checks that both agree.
 //!
 //! Only rows whose numbers changed are written (an upsert would lock, and so write, every row it
-//! meets), so a quiet minute costs a scan, a sort and a join, and no writes.
+//! meets), so a quiet minute costs a scan, a sort and a join, and no writes. Which rows those are
+//! comes from one join of the computed numbers with the stored ones; retired pictures are found
+//! through a partial index rather than by comparing every stored row with the computed ones.
 
 use sqlx::PgPool;
 
@@ -64,34 +66,36 @@ pub async fn rank_pictures(pool: &PgPool) -> Result<u64, sqlx::Error> {
                       END AS spread
                  FROM counted
            ), ranked AS MATERIALIZED (
-               SELECT submission_id, score, lower_bound, hot, spread,
-                      rank() OVER (ORDER BY score DESC)::int AS rank,
-                      count(*) OVER () AS pictures
-                 FROM scored
+               -- One join with the stored standings says, for every picture, whether it has a
+               -- row and whether its numbers changed: the writes below then touch only those.
+               SELECT r.*, (r.pictures - r.rank + 1)::float8 / r.pictures * 100 AS percentile,
+                      p.submission_id IS NOT NULL AS known,
+                      (p.score, p.lower_bound, p.rank, p.hot, p.spread)
+                          IS DISTINCT FROM (r.score, r.lower_bound, r.rank, r.hot, r.spread)
+                          AS changed
+                 FROM (SELECT submission_id, score, lower_bound, hot, spread,
+                              rank() OVER (ORDER BY score DESC)::int AS rank,
+                              count(*) OVER () AS pictures
+                         FROM scored) r
+                 LEFT JOIN picture_standings p ON p.submission_id = r.submission_id
            ), updated AS (
-               -- Only rows whose numbers changed are touched (and locked, and written).
                UPDATE picture_standings p
                   SET score = r.score, lower_bound = r.lower_bound, rank = r.rank,
-                      percentile = (r.pictures - r.rank + 1)::float8 / r.pictures * 100,
-                      hot = r.hot, spread = r.spread, computed_at = now()
+                      percentile = r.percentile, hot = r.hot, spread = r.spread,
+                      computed_at = now()
                  FROM ranked r
-                WHERE p.submission_id = r.submission_id
-                  AND (p.score, p.lower_bound, p.rank, p.hot, p.spread)
-                      IS DISTINCT FROM (r.score, r.lower_bound, r.rank, r.hot, r.spread)
+                WHERE r.known AND r.changed AND p.submission_id = r.submission_id
                RETURNING 1
            ), inserted AS (
                INSERT INTO picture_standings (submission_id, score, lower_bound, rank,
                                               percentile, hot, spread, computed_at)
-               SELECT r.submission_id, r.score, r.lower_bound, r.rank,
-                      (r.pictures - r.rank + 1)::float8 / r.pictures * 100, r.hot, r.spread, now()
-                 FROM ranked r
-                WHERE NOT EXISTS (SELECT 1 FROM picture_standings p
-                                   WHERE p.submission_id = r.submission_id)
+               SELECT submission_id, score, lower_bound, rank, percentile, hot, spread, now()
+                 FROM ranked WHERE NOT known
                RETURNING 1
            ), removed AS (
-               -- Retired pictures leave the standings.
-               DELETE FROM picture_standings p
-                WHERE NOT EXISTS (SELECT 1 FROM ranked r WHERE r.submission_id = p.submission_id)
+               -- Retired pictures leave the standings (deleted ones went by cascade).
+               DELETE FROM picture_standings p USING submissions s
+                WHERE s.id = p.submission_id AND s.retired_at IS NOT NULL
                RETURNING 1
            )
            SELECT (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted)

@@ -35,7 +35,7 @@ pub fn AboutScoresPage() -> impl IntoView {
                 })}
             </Transition>
             <h2>"Rank"</h2>
-            <p>"“#3 of 120” means two pictures have a better fair score. Pictures with the same fair score share a rank. “Better than 98 % of pictures” says the same as a share."</p>
+            <p>"“#3 of 120” means two pictures have a better fair score. Pictures with the same fair score share a rank. The percentile says the same as a share: 98 means the picture is at least as good as 98 % of pictures."</p>
             <h2>"Cautious score"</h2>
             <p>{format!(
                 "The score a picture has at least, with 95 % confidence, given how its votes are spread (z = {CAUTION_Z}). \

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     api::{RatePicture, SharePicture, load_picture},
     error::{AppError, ErrorCode},
-    pages::forms::FormProblem,
+    pages::{forms::FormProblem, tiles::LOCK_SVG},
     standings::pictures::{PicturePage, PictureStats, is_share_code},
     tiles::PictureTile,
 };
@@ -69,7 +69,7 @@ fn PictureView(page: PicturePage) -> impl IntoView {
         .into_any(),
         PictureTile::Locked { .. } => view! {
             <div class="picture-full tile-art" style=placeholder.clone()>
-                <span class="lock" aria-hidden="true">"🔒"</span>
+                <span class="lock" aria-hidden="true" inner_html=LOCK_SVG></span>
             </div>
         }
         .into_any(),
@@ -144,8 +144,11 @@ fn Standing(stats: PictureStats, is_owner: bool) -> impl IntoView {
     );
     let prior = site.map(|site| {
         format!(
-            "Fair scores use the site's average rating, {:.2}, and {:.0} votes' worth of it (as of {}).",
-            site.site_mean, site.prior_votes, site.computed_at
+            "Fair scores use the site's average rating, {:.2}, weighing as much as {:.0} vote{} (as of {}).",
+            site.site_mean,
+            site.prior_votes,
+            if site.prior_votes.round() == 1.0 { "" } else { "s" },
+            site.computed_at
         )
     });
     view! {
@@ -156,7 +159,7 @@ fn Standing(stats: PictureStats, is_owner: bool) -> impl IntoView {
             <div><dt>"Average"</dt><dd>{mean.map_or_else(|| "no votes yet".to_owned(), number)}</dd></div>
             <div><dt>"Votes"</dt><dd>{votes}</dd></div>
             <div><dt>"Cautious score"</dt><dd>{number(lower_bound)}</dd></div>
-            {percentile.map(|p| view! { <div><dt>"Better than"</dt><dd>{format!("{p:.1} % of pictures")}</dd></div> })}
+            {percentile.map(|p| view! { <div><dt>"Percentile"</dt><dd>{format!("{p:.1}")}</dd></div> })}
             <div><dt>"Views"</dt><dd>{views}</dd></div>
             <div><dt>"Shares"</dt><dd>{shares}</dd></div>
             <div><dt>"Votes per view"</dt><dd>{votes_per_view.map_or_else(|| "–".to_owned(), number)}</dd></div>

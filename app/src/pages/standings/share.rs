@@ -3,6 +3,7 @@
 //! preview's crawler, which reads the preview tags, and a browser that refuses cookies.
 
 use super::{PreviewTags, load_failed};
+use crate::pages::tiles::LOCK_SVG;
 use crate::{api::open_share, standings::pictures::ShareTeaser};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,7 +44,7 @@ fn TeaserView(teaser: ShareTeaser) -> impl IntoView {
         />
         <section class="state-page teaser">
             <div class="picture-full tile-art" style=placeholder_css>
-                <span class="lock" aria-hidden="true">"🔒"</span>
+                <span class="lock" aria-hidden="true" inner_html=LOCK_SVG></span>
             </div>
             <h1>{format!("Someone wants you to rate “{title}”")}</h1>
             <p>"How derpy is it, from 1 to 10? Rate it to see it — and the crowd's verdict."</p>

@@ -61,7 +61,13 @@ pub fn VerdictCard(verdict: Verdict) -> impl IntoView {
                     " — you said "
                     <strong>{verdict.your_rating.get()}</strong>
                 </p>
-                <p class="verdict-aside">{verdict.picture.title.clone()} " · " {aside}</p>
+                <p class="verdict-aside">
+                    <a href=format!("/p/{}", verdict.picture.id)
+                        aria-label=format!("How it stands: {}", verdict.picture.title)>
+                        {verdict.picture.title.clone()}
+                    </a>
+                    " · " {aside}
+                </p>
             </div>
         </section>
     }
