@@ -43,6 +43,10 @@ pub enum ErrorCode {
     StaleTicket,
     /// The voter's previous vote is still being recorded (a double click, a replay flood).
     VoteInProgress,
+    /// The vote came sooner after the picture was shown than a person can look at it.
+    TooFast,
+    /// Too many votes from this voter or network in the last minute.
+    TooManyVotes,
     /// A request from another site tried to change something.
     CrossSite,
     /// A form field was filled in wrongly; the message says which and how.
@@ -102,9 +106,11 @@ impl ErrorCode {
             Self::ImageTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::ImageTooSmall => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyAttempts | Self::UploadLimit | Self::UploadBusy => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            Self::TooManyAttempts
+            | Self::UploadLimit
+            | Self::UploadBusy
+            | Self::TooFast
+            | Self::TooManyVotes => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable | Self::Network => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -143,6 +149,12 @@ impl ErrorCode {
             }
             Self::VoteInProgress => {
                 "Your last vote is still being counted. Give it a moment, then carry on."
+            }
+            Self::TooFast => {
+                "Whoa, that was quick! Take a moment to look at the picture, then vote — that one wasn't counted."
+            }
+            Self::TooManyVotes => {
+                "You're voting faster than we can take it. Wait a few seconds, then vote again — that one wasn't counted."
             }
             Self::CrossSite => "That request came from another site, so it was refused.",
             Self::Invalid => "Some of that wasn't filled in right. Check the form and try again.",

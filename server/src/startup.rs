@@ -21,6 +21,7 @@ use app::server::{
     in_flight::InFlight,
     signing::{SecretKey, Signer},
     standings::reach::ViewCounts,
+    vote_limits::VoteLimits,
     vote_writer::{VoteWriter, VoteWriterTask},
 };
 use axum::Router;
@@ -116,6 +117,11 @@ impl Application {
             votes,
             cookies: CookiePolicy { secure: settings.serves_https() },
             ticket_max_age: settings.ticket_max_age(),
+            min_view: Duration::from_millis(settings.votes.min_view_ms),
+            vote_limits: VoteLimits::new(
+                settings.votes.per_voter_per_minute,
+                settings.votes.per_network_per_minute,
+            ),
             passwords,
             mailer: Arc::new(mailer(settings)?),
             accounts: account_policy(settings, addr),

@@ -39,7 +39,8 @@ pub async fn cast_vote(ticket: String, rating: String) -> Result<VoteOutcome, Ap
     };
     let outcome = async {
         let (state, voter) = request_context()?;
-        Ok(votes::cast_vote(&state, voter, &ticket, &rating).await?)
+        let network = crate::server::client_address().into();
+        Ok(votes::cast_vote(&state, voter, network, &ticket, &rating).await?)
     };
     form_outcome(outcome.await, OnSuccess::StayOnForm, "/")
 }

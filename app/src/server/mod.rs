@@ -13,6 +13,7 @@ pub mod standings;
 pub mod ticket;
 pub mod uploads;
 pub mod visibility;
+pub mod vote_limits;
 pub mod vote_writer;
 pub mod voter;
 pub mod votes;
@@ -51,6 +52,10 @@ pub struct Shared {
     pub cookies: CookiePolicy,
     /// How long a revealed picture stays votable with the ticket it was shown with.
     pub ticket_max_age: Duration,
+    /// How long a picture must be shown before a vote on it is taken.
+    pub min_view: Duration,
+    /// Votes per minute per voter and per network.
+    pub vote_limits: vote_limits::VoteLimits,
     pub passwords: PasswordHasherPool,
     pub mailer: Arc<Mailer>,
     pub accounts: AccountPolicy,
@@ -171,5 +176,14 @@ pub fn set_cookie(value: &str) {
         (use_context::<ResponseOptions>(), HeaderValue::from_str(value))
     {
         response.append_header(SET_COOKIE, value);
+    }
+}
+
+/// Sets a header on the response being built (replacing one of the same name).
+pub fn set_header(name: http::HeaderName, value: &str) {
+    if let (Some(response), Ok(value)) =
+        (use_context::<ResponseOptions>(), HeaderValue::from_str(value))
+    {
+        response.insert_header(name, value);
     }
 }

@@ -11,7 +11,10 @@ use super::{
 use crate::votes::SubmissionId;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-const VERSION: u8 = 1;
+/// Version 2 carries the time of issue in milliseconds (for the minimum viewing time); version 1
+/// tickets (seconds), from pages opened before it, are still read.
+const VERSION: u8 = 2;
+const VERSION_IN_SECONDS: u8 = 1;
 const PAYLOAD_LEN: usize = 25;
 /// Tolerated clock difference between the servers that issue and check tickets.
 const CLOCK_SKEW: Duration = Duration::from_secs(300);
@@ -20,8 +23,8 @@ const CLOCK_SKEW: Duration = Duration::from_secs(300);
 pub struct Ticket {
     pub voter: VoterId,
     pub submission: SubmissionId,
-    /// Seconds since the Unix epoch.
-    pub issued_at: u64,
+    /// Milliseconds since the Unix epoch.
+    pub issued_at_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -40,7 +43,7 @@ impl Ticket {
         payload[0] = VERSION;
         payload[1..9].copy_from_slice(&self.voter.0.to_be_bytes());
         payload[9..17].copy_from_slice(&self.submission.0.to_be_bytes());
-        payload[17..25].copy_from_slice(&self.issued_at.to_be_bytes());
+        payload[17..25].copy_from_slice(&self.issued_at_ms.to_be_bytes());
         signer.seal(Purpose::Ticket, &payload)
     }
 
@@ -54,33 +57,45 @@ impl Ticket {
     ) -> Result<Ticket, TicketError> {
         let payload =
             signer.open(Purpose::Ticket, token, PAYLOAD_LEN).ok_or(TicketError::Forged)?;
-        if payload.first() != Some(&VERSION) {
-            return Err(TicketError::Forged);
-        }
+        let unit_ms = match payload.first() {
+            Some(&VERSION) => 1,
+            Some(&VERSION_IN_SECONDS) => 1000,
+            _ => return Err(TicketError::Forged),
+        };
         let field = |range: std::ops::Range<usize>| -> Result<[u8; 8], TicketError> {
             payload.get(range).and_then(|bytes| bytes.try_into().ok()).ok_or(TicketError::Forged)
         };
         let ticket = Ticket {
             voter: VoterId(i64::from_be_bytes(field(1..9)?)),
             submission: SubmissionId(i64::from_be_bytes(field(9..17)?)),
-            issued_at: u64::from_be_bytes(field(17..25)?),
+            issued_at_ms: u64::from_be_bytes(field(17..25)?).saturating_mul(unit_ms),
         };
         if ticket.voter != voter {
             return Err(TicketError::Foreign);
         }
-        let now = unix_seconds(now);
-        if ticket.issued_at > now + CLOCK_SKEW.as_secs() {
+        let now = unix_millis(now);
+        if ticket.issued_at_ms > now.saturating_add(millis(CLOCK_SKEW)) {
             return Err(TicketError::Forged);
         }
-        if now.saturating_sub(ticket.issued_at) > max_age.as_secs() {
+        if now.saturating_sub(ticket.issued_at_ms) > millis(max_age) {
             return Err(TicketError::Expired);
         }
         Ok(ticket)
     }
+
+    /// How long the picture has been in front of the voter at `now` (zero for a ticket from a
+    /// clock a little ahead).
+    pub fn shown_for(&self, now: SystemTime) -> Duration {
+        Duration::from_millis(unix_millis(now).saturating_sub(self.issued_at_ms))
+    }
 }
 
-pub fn unix_seconds(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+pub fn unix_millis(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, millis)
 }
 
 #[cfg(test)]
@@ -98,7 +113,7 @@ mod tests {
         Ticket {
             voter: VoterId(42),
             submission: SubmissionId(7),
-            issued_at: unix_seconds(issued_at),
+            issued_at_ms: unix_millis(issued_at),
         }
     }
 
@@ -134,6 +149,30 @@ mod tests {
         );
         let slightly_ahead = ticket(now + Duration::from_secs(60)).seal(&signer());
         assert!(Ticket::verify(&signer(), &slightly_ahead, VoterId(42), now, DAY).is_ok());
+    }
+
+    #[test]
+    fn tickets_know_how_long_their_picture_was_shown_to_the_millisecond() {
+        let shown = SystemTime::now();
+        let sealed = ticket(shown).seal(&signer());
+        let now = shown + Duration::from_millis(250);
+        let opened = Ticket::verify(&signer(), &sealed, VoterId(42), now, DAY).unwrap();
+        assert_eq!(opened.shown_for(now), Duration::from_millis(250));
+        assert_eq!(opened.shown_for(shown - Duration::from_secs(1)), Duration::ZERO);
+    }
+
+    #[test]
+    fn tickets_of_the_first_version_are_read_in_seconds() {
+        let now = SystemTime::now();
+        let seconds = unix_millis(now) / 1000;
+        let mut payload = [0u8; PAYLOAD_LEN];
+        payload[0] = VERSION_IN_SECONDS;
+        payload[1..9].copy_from_slice(&42i64.to_be_bytes());
+        payload[9..17].copy_from_slice(&7i64.to_be_bytes());
+        payload[17..25].copy_from_slice(&seconds.to_be_bytes());
+        let sealed = signer().seal(Purpose::Ticket, &payload);
+        let opened = Ticket::verify(&signer(), &sealed, VoterId(42), now, DAY).unwrap();
+        assert_eq!(opened.issued_at_ms, seconds * 1000);
     }
 
     #[test]

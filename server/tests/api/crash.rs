@@ -35,6 +35,10 @@ fn start_server(dir: &Path, port: u16) -> Child {
         .env("RMD_DATABASE__DEMO_PICTURES", "400")
         .env("RMD_SECRET_KEY", SECRET)
         .env("RUST_LOG", "error")
+        // The voters here vote at machine speed from one address.
+        .env("RMD_VOTES__MIN_VIEW_MS", "0")
+        .env("RMD_VOTES__PER_VOTER_PER_MINUTE", "0")
+        .env("RMD_VOTES__PER_NETWORK_PER_MINUTE", "0")
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
         .env_remove("DATABASE_URL")
         .spawn()

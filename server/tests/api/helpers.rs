@@ -4,7 +4,7 @@
 use app::{
     server::{
         signing::{SecretKey, Signer},
-        ticket::{Ticket, unix_seconds},
+        ticket::{Ticket, unix_millis},
         voter::{VoterId, open_voter_cookie},
     },
     votes::SubmissionId,
@@ -99,6 +99,11 @@ pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Setting
     let database_url = fresh_database().await;
     settings.database.url = Some(database_url.clone().into());
     settings.database.demo_pictures = demo_pictures;
+    // Tests vote at machine speed, all from one address: the minimum viewing time and the vote
+    // limits are off unless a test turns them on (tests/api/integrity.rs).
+    settings.votes.min_view_ms = 0;
+    settings.votes.per_voter_per_minute = 0;
+    settings.votes.per_network_per_minute = 0;
     settings.secret_key = Some(TEST_SECRET.into());
     settings.site.root = std::env::temp_dir().join("rmd-test-site");
     let outbox = std::env::temp_dir().join(format!("rmd-outbox-{}", unique_suffix()));
@@ -119,6 +124,9 @@ pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Setting
         signer: Signer::new(&key),
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Every test shares the process's file descriptors with its server: a burst of
+            // concurrent requests must not leave thousands of idle connections open afterwards.
+            .pool_max_idle_per_host(32)
             .build()
             .expect("an HTTP client"),
         outbox,
@@ -267,7 +275,7 @@ impl TestApp {
         submission: SubmissionId,
         issued: SystemTime,
     ) -> String {
-        Ticket { voter, submission, issued_at: unix_seconds(issued) }.seal(&self.signer)
+        Ticket { voter, submission, issued_at_ms: unix_millis(issued) }.seal(&self.signer)
     }
 
     /// The picture the server put in front of `voter` on `page` (the one its ticket names).

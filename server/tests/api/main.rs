@@ -12,6 +12,7 @@ mod crash;
 mod embedded;
 mod helpers;
 mod housekeeping;
+mod integrity;
 mod leaderboards;
 mod pages;
 mod retirement;

@@ -9,6 +9,7 @@ use crate::server::{
     AppState, ErrorChain,
     picks::random_point,
     ticket::{Ticket, TicketError},
+    vote_limits::Network,
     vote_writer::{Ballot, BallotOutcome, RecordedVote, WriteError},
     voter::{Voter, VoterId},
 };
@@ -33,6 +34,10 @@ pub enum VoteError {
     Stale,
     #[error("the voter's previous ballot is still being written")]
     InProgress,
+    #[error("voted {shown:?} after the picture was shown")]
+    TooFast { shown: std::time::Duration, wait: std::time::Duration },
+    #[error("over a vote limit for {wait:?}")]
+    TooMany { wait: std::time::Duration },
     #[error(transparent)]
     Write(#[from] WriteError),
     #[error("database error")]
@@ -53,6 +58,14 @@ impl From<VoteError> for AppError {
             ),
             VoteError::Stale => ErrorCode::StaleTicket.into(),
             VoteError::InProgress => ErrorCode::VoteInProgress.into(),
+            VoteError::TooFast { wait, .. } => {
+                retry_after(wait);
+                ErrorCode::TooFast.into()
+            }
+            VoteError::TooMany { wait } => {
+                retry_after(wait);
+                ErrorCode::TooManyVotes.into()
+            }
             VoteError::Write(_) | VoteError::Database(_) => {
                 tracing::error!(error = %ErrorChain(&error), "vote not recorded");
                 AppError::with_message(ErrorCode::Unavailable, VOTE_NOT_SAVED)
@@ -61,14 +74,26 @@ impl From<VoteError> for AppError {
     }
 }
 
+/// Tells the client when to try again (`Retry-After`, whole seconds, at least one).
+fn retry_after(wait: std::time::Duration) {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    crate::server::set_header(http::header::RETRY_AFTER, &seconds.max(1).to_string());
+}
+
 pub async fn cast_vote(
     state: &AppState,
     voter: Voter,
+    network: Network,
     ticket: &str,
     rating: &str,
 ) -> Result<VoteOutcome, VoteError> {
     let rating = Rating::parse(rating)?;
     let now = SystemTime::now();
+    // In memory, before anything else: a flood costs no signature check and no database work.
+    state
+        .vote_limits
+        .take(voter.id.0, network, std::time::Instant::now())
+        .map_err(|wait| VoteError::TooMany { wait })?;
     let ticket = Ticket::verify(&state.signer, ticket, voter.id, now, state.ticket_max_age)
         .map_err(|error| match error {
             // A ticket for "someone else" from a browser that sent no cookie: it is the cookie
@@ -76,6 +101,10 @@ pub async fn cast_vote(
             TicketError::Foreign if !voter.cookie_was_sent => VoteError::CookiesRequired,
             other => VoteError::Ticket(other),
         })?;
+    let shown = ticket.shown_for(now);
+    if shown < state.min_view {
+        return Err(VoteError::TooFast { shown, wait: state.min_view - shown });
+    }
     let ballot = Ballot {
         voter: voter.id,
         submission: ticket.submission,

@@ -3,7 +3,7 @@
 use crate::server::{
     picks::{pick_from, pick_next, point_of},
     signing::Signer,
-    ticket::{Ticket, unix_seconds},
+    ticket::{Ticket, unix_millis},
     voter::VoterId,
 };
 use crate::votes::{Picture, Rating, Reveal, Rgb, SubmissionId, Tally, Verdict, VoteView};
@@ -54,7 +54,7 @@ impl PictureColumns {
 
 /// The picture in front of `voter`, with a freshly issued ticket to rate it.
 pub(crate) fn reveal(picture: Picture, signer: &Signer, voter: VoterId, now: SystemTime) -> Reveal {
-    let ticket = Ticket { voter, submission: picture.id, issued_at: unix_seconds(now) };
+    let ticket = Ticket { voter, submission: picture.id, issued_at_ms: unix_millis(now) };
     Reveal { ticket: ticket.seal(signer), picture }
 }
 
