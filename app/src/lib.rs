@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api;
 pub mod error;
+pub mod integrity;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -26,6 +27,7 @@ use pages::{
         settings::SettingsPage,
         signup::{CheckInboxPage, SignUpPage},
     },
+    admin::FlaggedVotesPage,
     not_found::NotFound,
     profile::ProfilePage,
     standings::{
@@ -123,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("my-pictures") view=MyPicturesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("about"), StaticSegment("scores")) view=AboutScoresPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("votes")) view=FlaggedVotesPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

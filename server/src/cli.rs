@@ -31,6 +31,23 @@ pub enum Command {
     Migrate,
     /// Add procedurally drawn demo pictures
     Seed(SeedArgs),
+    /// Manage the admins, who review flagged votes at /admin/votes
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Make a member an admin
+    Grant {
+        /// The member's username
+        username: String,
+    },
+    /// Take a member's admin rights away
+    Revoke {
+        /// The member's username
+        username: String,
+    },
 }
 
 #[derive(Debug, Default, Args)]
@@ -70,6 +87,15 @@ mod tests {
         let error = Cli::try_parse_from(["ratemyderp", "serv"]).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidSubcommand);
         assert!(error.to_string().contains("'serve'"), "{error}");
+    }
+
+    #[test]
+    fn admin_grant_takes_a_username() {
+        let cli = Cli::try_parse_from(["ratemyderp", "admin", "grant", "alice"]).unwrap();
+        assert!(
+            matches!(cli.command, Some(Command::Admin(AdminCommand::Grant { username })) if username == "alice")
+        );
+        assert!(Cli::try_parse_from(["ratemyderp", "admin", "grant"]).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use anyhow::Context as _;
 use clap::Parser as _;
 use server::{
-    cli::{Cli, Command, ServeArgs},
+    cli::{AdminCommand, Cli, Command, ServeArgs},
     config::Settings,
     database::{Database, Location},
     seed,
@@ -55,6 +55,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = Application::build(&settings, location).await.context("could not start")?;
             tracing::info!("serving http://{}", app.local_addr()?);
             app.run_until(shutdown_signal()).await.context("the server stopped with an error")?;
+        }
+        Command::Admin(command) => {
+            let (username, admin) = match &command {
+                AdminCommand::Grant { username } => (username, true),
+                AdminCommand::Revoke { username } => (username, false),
+            };
+            let database = Database::open(&settings.database, Location::Configured).await?;
+            let changed = sqlx::query_scalar!(
+                "UPDATE users SET is_admin = $2 WHERE lower(username) = lower($1) RETURNING username",
+                username,
+                admin
+            )
+            .fetch_optional(&database.pool)
+            .await;
+            database.close().await;
+            match changed.context("could not change the admin rights")? {
+                Some(name) if admin => println!("{name} is now an admin: /admin/votes"),
+                Some(name) => println!("{name} is no longer an admin"),
+                None => anyhow::bail!("there is no member named {username:?}"),
+            }
         }
         Command::Migrate => {
             let database = Database::open(&settings.database, Location::Configured).await?;

@@ -75,3 +75,70 @@ pub async fn rate_picture(id: i64) -> Result<(), AppError> {
     };
     form_outcome(result.await, OnSuccess::GoTo("/"), "/")
 }
+
+/// The flagged votes awaiting review. Anybody but an admin gets "not found": the page does not
+/// exist for them.
+#[server(endpoint = "admin/flagged")]
+pub async fn load_flagged_votes() -> Result<Vec<crate::integrity::FlaggedVoter>, AppError> {
+    use crate::server::{outcome::loaded, votes::review};
+    let result = async {
+        let state = admin_context().await?;
+        review::flagged(&state.pool).await.map_err(|error| unavailable(&error))
+    };
+    loaded(result.await)
+}
+
+/// An admin's decision on a voter's flagged votes (`confirm` or `restore`).
+#[server(endpoint = "admin/review")]
+pub async fn review_flagged_votes(voter: String, decision: String) -> Result<u64, AppError> {
+    use crate::{
+        error::ErrorCode,
+        integrity::ReviewDecision,
+        server::{
+            outcome::{OnSuccess, form_outcome},
+            voter::VoterId,
+            votes::review,
+        },
+    };
+    let result = async {
+        let state = admin_context().await?;
+        let decision = match decision.as_str() {
+            "confirm" => ReviewDecision::Confirm,
+            "restore" => ReviewDecision::Restore,
+            _ => {
+                return Err(AppError::with_message(
+                    ErrorCode::Invalid,
+                    "Choose confirm or restore.",
+                ));
+            }
+        };
+        let voter = voter.parse().map(VoterId).map_err(|_| {
+            AppError::with_message(ErrorCode::Invalid, "That is not a voter from the list.")
+        })?;
+        let changed = review::decide(&state.pool, voter, decision)
+            .await
+            .map_err(|error| unavailable(&error))?;
+        tracing::info!(%voter, ?decision, votes = changed, "flagged votes reviewed");
+        Ok(changed)
+    };
+    form_outcome(result.await, OnSuccess::GoTo("/admin/votes"), "/admin/votes")
+}
+
+/// The state, if the request comes from a signed-in admin; "not found" for anybody else.
+#[cfg(feature = "ssr")]
+async fn admin_context() -> Result<crate::server::AppState, AppError> {
+    use crate::{error::ErrorCode, server::votes::review};
+    let state = crate::server::state()?;
+    let user = crate::server::signed_in_user().ok_or(ErrorCode::NotFound)?;
+    match review::is_admin(&state.pool, user.user_id).await {
+        Ok(true) => Ok(state),
+        Ok(false) => Err(ErrorCode::NotFound.into()),
+        Err(error) => Err(unavailable(&error)),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn unavailable(error: &sqlx::Error) -> AppError {
+    tracing::error!(error = %crate::server::ErrorChain(error), "could not load or change flagged votes");
+    AppError::new(crate::error::ErrorCode::Unavailable)
+}

@@ -1,4 +1,5 @@
 pub mod accounts;
+pub mod admin;
 pub mod forms;
 pub mod not_found;
 pub mod profile;

@@ -60,6 +60,16 @@ impl<K: Eq + Hash + Copy> Buckets<K> {
         })
     }
 
+    /// Whether `key` may vote at `now` (without counting it), or how long until it may.
+    fn check(&self, key: K, now: Instant) -> Result<(), Duration> {
+        let Ok(next_free) = self.next_free.lock() else { return Ok(()) };
+        let free = next_free.get(&key).copied().unwrap_or(now).max(now);
+        match free.checked_sub(self.burst) {
+            Some(allowed_from) if now < allowed_from => Err(allowed_from - now),
+            _ => Ok(()),
+        }
+    }
+
     /// Takes one vote for `key` at `now`, or answers how long until one would be allowed.
     fn take(&self, key: K, now: Instant) -> Result<(), Duration> {
         let Ok(mut next_free) = self.next_free.lock() else { return Ok(()) };
@@ -99,14 +109,18 @@ impl VoteLimits {
         }
     }
 
-    /// Counts a vote from `voter` on `network`, or answers how long to wait. A vote the voter's
-    /// own limit refuses does not use up the network's.
+    /// Counts a vote from `voter` on `network`, or answers how long to wait. A refused vote
+    /// uses up neither limit. (Two votes of one voter at the same instant may both pass the
+    /// voter's check: the writer lets only one of them through anyway.)
     pub fn take(&self, voter: i64, network: Network, now: Instant) -> Result<(), Duration> {
         if let Some(per_voter) = &self.per_voter {
-            per_voter.take(voter, now)?;
+            per_voter.check(voter, now)?;
         }
         if let Some(per_network) = &self.per_network {
             per_network.take(network, now)?;
+        }
+        if let Some(per_voter) = &self.per_voter {
+            per_voter.take(voter, now)?;
         }
         Ok(())
     }
@@ -144,6 +158,24 @@ mod tests {
         assert!(limits.take(99, elsewhere, now).is_ok());
         let mapped = Network::from("::ffff:192.0.2.7".parse::<IpAddr>().unwrap());
         assert_eq!(mapped, Network::from(IpAddr::from([192, 0, 2, 7])));
+    }
+
+    #[test]
+    fn a_vote_the_network_refuses_does_not_use_up_its_voters_limit() {
+        let limits = VoteLimits::new(60, 20);
+        let now = Instant::now();
+        let network = Network::from(IpAddr::from([192, 0, 2, 9]));
+        // Other voters use up the network.
+        for voter in 100..106 {
+            limits.take(voter, network, now).unwrap();
+        }
+        for _ in 0..30 {
+            assert!(limits.take(1, network, now).is_err());
+        }
+        // Elsewhere, voter 1 still has their whole burst.
+        let elsewhere = Network::from(IpAddr::from([198, 51, 100, 1]));
+        let allowed = (0..20).filter(|_| limits.take(1, elsewhere, now).is_ok()).count();
+        assert_eq!(allowed, 6, "the burst of the elsewhere network, not of voter 1");
     }
 
     #[test]

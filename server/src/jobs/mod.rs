@@ -10,6 +10,7 @@
 //! Shutting down waits for a run in progress for a bounded time, then drops it: every job is a
 //! set of statements that a later run redoes (each commits on its own, and none is half-done).
 
+pub mod anomalies;
 pub mod housekeeping;
 pub mod ranking;
 pub mod retirement;
@@ -136,6 +137,20 @@ pub fn ranking(every: Duration) -> Job {
         lock_key: 0x726d_6402,
         every,
         run: Arc::new(|pool| Box::pin(async move { ranking::rank_pictures(&pool).await })),
+    }
+}
+
+/// Stops the votes no person would cast from counting. Each run looks at the voters active
+/// since a little before the previous one.
+pub fn anomalies(every: Duration) -> Job {
+    let since = every * 2;
+    Job {
+        name: "anomalies",
+        lock_key: 0x726d_6404,
+        every,
+        run: Arc::new(move |pool| {
+            Box::pin(async move { anomalies::flag_same_score_raters(&pool, since).await })
+        }),
     }
 }
 

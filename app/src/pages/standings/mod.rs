@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 
 /// A failed load: "not found" as the 404 page, anything else as a notice.
-fn load_failed(error: AppError) -> AnyView {
+pub(crate) fn load_failed(error: AppError) -> AnyView {
     if error.code == ErrorCode::NotFound {
         view! { <NotFound/> }.into_any()
     } else {

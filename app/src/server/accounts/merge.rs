@@ -37,12 +37,13 @@ pub async fn move_votes(
              WHERE a.voter_id = $1
                AND (EXISTS (SELECT 1 FROM votes u WHERE u.voter_id = $2 AND u.submission_id = a.submission_id)
                     OR EXISTS (SELECT 1 FROM submissions s WHERE s.id = a.submission_id AND s.submitted_by = $2))
-             RETURNING a.submission_id, a.rating
+             RETURNING a.submission_id, a.rating, a.counted
          )
          UPDATE tallies t SET vote_count = t.vote_count - 1, rating_sum = t.rating_sum - w.rating,
                               histogram[w.rating] = t.histogram[w.rating] - 1
          FROM withdrawn w
-         WHERE t.submission_id = w.submission_id",
+         -- A vote that did not count is not in the tally to take out.
+         WHERE t.submission_id = w.submission_id AND w.counted",
         anonymous.0,
         account.0,
     )

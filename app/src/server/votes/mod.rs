@@ -2,7 +2,9 @@
 //! the writer, answer with the verdict and the next picture. What a voter sees when they open
 //! the page is [`view`]; asking for a locked picture to come next is [`next_up`].
 
+pub mod counting;
 pub mod next_up;
+pub mod review;
 pub mod view;
 
 use crate::server::{
