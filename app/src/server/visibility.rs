@@ -20,6 +20,25 @@ pub(crate) fn may_see(viewer: &str, picture: &str) -> String {
     )
 }
 
+/// Whether `voter` may see picture `picture` (its owner or one of its voters); `None` when the
+/// picture is not in play (deleted or retired).
+pub(crate) async fn seen_by(
+    pool: &sqlx::PgPool,
+    voter: crate::server::voter::VoterId,
+    picture: SubmissionId,
+) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT s.submitted_by IS NOT DISTINCT FROM $1
+                  OR EXISTS (SELECT 1 FROM votes r WHERE r.voter_id = $1 AND r.submission_id = s.id)
+                  AS "seen!"
+           FROM submissions s WHERE s.id = $2 AND s.retired_at IS NULL"#,
+        voter.0,
+        picture.0,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
 /// A picture in a list, as queried: its columns, its tally, and [`may_see`] as `visible`.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct TileRow {

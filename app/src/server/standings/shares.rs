@@ -33,17 +33,9 @@ pub async fn share(
     voter: VoterId,
     picture: SubmissionId,
 ) -> Result<String, StandingsError> {
-    let seen = sqlx::query_scalar!(
-        r#"SELECT s.submitted_by IS NOT DISTINCT FROM $1
-                  OR EXISTS (SELECT 1 FROM votes v WHERE v.voter_id = $1 AND v.submission_id = s.id)
-                  AS "seen!"
-             FROM submissions s WHERE s.id = $2 AND s.retired_at IS NULL"#,
-        voter.0,
-        picture.0,
-    )
-    .fetch_optional(pool)
-    .await?
-    .ok_or(StandingsError::NoSuchPicture)?;
+    let seen = crate::server::visibility::seen_by(pool, voter, picture)
+        .await?
+        .ok_or(StandingsError::NoSuchPicture)?;
     if !seen {
         return Err(StandingsError::NotYoursToShare);
     }

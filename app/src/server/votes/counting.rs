@@ -38,60 +38,47 @@ pub async fn discount(
     votes: &[VoteKey],
     reason: DiscountReason,
 ) -> Result<u64, sqlx::Error> {
-    let (voters, pictures) = columns(votes);
     let reason: &str = reason.into();
-    let moved = sqlx::query_scalar!(
-        r#"WITH changed AS (
-               UPDATE votes v SET counted = false, discount_reason = $3, discounted_at = now()
-                 FROM unnest($1::int8[], $2::int8[]) AS k(voter_id, submission_id)
-                WHERE v.voter_id = k.voter_id AND v.submission_id = k.submission_id AND v.counted
-               RETURNING v.submission_id, v.rating
-           ), per_picture AS (
-               SELECT submission_id, count(*) AS n, sum(rating) AS total,
-                      array_agg(rating) AS ratings
-                 FROM changed GROUP BY submission_id
-           ), tallied AS (
-               UPDATE tallies t
-                  SET vote_count = t.vote_count - p.n, rating_sum = t.rating_sum - p.total,
-                      histogram = ARRAY(SELECT t.histogram[r]
-                                               - (SELECT count(*) FROM unnest(p.ratings) x
-                                                   WHERE x = r)::int
-                                          FROM generate_series(1, 10) r ORDER BY r)
-                 FROM per_picture p WHERE t.submission_id = p.submission_id
-               RETURNING 1
-           )
-           SELECT count(*) AS "moved!" FROM changed"#,
-        &voters,
-        &pictures,
-        reason,
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok(moved.unsigned_abs())
+    set_counted(pool, votes, false, Some(reason)).await
 }
 
 /// Makes `votes` count again, as an admin decided (so they are marked reviewed, and the
 /// detectors leave their voter alone); answers how many did.
 pub async fn restore(pool: &PgPool, votes: &[VoteKey]) -> Result<u64, sqlx::Error> {
+    set_counted(pool, votes, true, None).await
+}
+
+/// Moves `votes` to `counted` (with `reason` when they stop counting), and their pictures'
+/// tallies by as many votes, ratings and histogram counters, in one statement.
+async fn set_counted(
+    pool: &PgPool,
+    votes: &[VoteKey],
+    counted: bool,
+    reason: Option<&str>,
+) -> Result<u64, sqlx::Error> {
     let (voters, pictures) = columns(votes);
     let moved = sqlx::query_scalar!(
         r#"WITH changed AS (
-               UPDATE votes v SET counted = true, discount_reason = NULL, discounted_at = NULL,
-                                  reviewed_at = now()
+               UPDATE votes v
+                  SET counted = $3, discount_reason = $4,
+                      discounted_at = CASE WHEN $3 THEN NULL ELSE now() END,
+                      reviewed_at = CASE WHEN $3 THEN now() ELSE v.reviewed_at END
                  FROM unnest($1::int8[], $2::int8[]) AS k(voter_id, submission_id)
                 WHERE v.voter_id = k.voter_id AND v.submission_id = k.submission_id
-                  AND NOT v.counted
+                  AND v.counted <> $3
                RETURNING v.submission_id, v.rating
            ), per_picture AS (
-               SELECT submission_id, count(*) AS n, sum(rating) AS total,
-                      array_agg(rating) AS ratings
+               -- +1 for each vote that counts again, -1 for each that stopped.
+               SELECT submission_id, CASE WHEN $3 THEN 1 ELSE -1 END AS sign,
+                      count(*) AS n, sum(rating) AS total, array_agg(rating) AS ratings
                  FROM changed GROUP BY submission_id
            ), tallied AS (
                UPDATE tallies t
-                  SET vote_count = t.vote_count + p.n, rating_sum = t.rating_sum + p.total,
+                  SET vote_count = t.vote_count + p.sign * p.n,
+                      rating_sum = t.rating_sum + p.sign * p.total,
                       histogram = ARRAY(SELECT t.histogram[r]
-                                               + (SELECT count(*) FROM unnest(p.ratings) x
-                                                   WHERE x = r)::int
+                                               + p.sign * (SELECT count(*) FROM unnest(p.ratings) x
+                                                            WHERE x = r)::int
                                           FROM generate_series(1, 10) r ORDER BY r)
                  FROM per_picture p WHERE t.submission_id = p.submission_id
                RETURNING 1
@@ -99,6 +86,8 @@ pub async fn restore(pool: &PgPool, votes: &[VoteKey]) -> Result<u64, sqlx::Erro
            SELECT count(*) AS "moved!" FROM changed"#,
         &voters,
         &pictures,
+        counted,
+        reason,
     )
     .fetch_one(pool)
     .await?;

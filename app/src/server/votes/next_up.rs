@@ -25,16 +25,7 @@ pub async fn request(
     voter: VoterId,
     picture: SubmissionId,
 ) -> Result<(), NextUpError> {
-    let seen = sqlx::query_scalar!(
-        r#"SELECT s.submitted_by IS NOT DISTINCT FROM $1
-                  OR EXISTS (SELECT 1 FROM votes r WHERE r.voter_id = $1 AND r.submission_id = s.id)
-                  AS "seen!"
-           FROM submissions s WHERE s.id = $2 AND s.retired_at IS NULL"#,
-        voter.0,
-        picture.0,
-    )
-    .fetch_optional(pool)
-    .await?;
+    let seen = crate::server::visibility::seen_by(pool, voter, picture).await?;
     match seen {
         None => return Err(NextUpError::NoSuchPicture),
         Some(true) => return Ok(()),
