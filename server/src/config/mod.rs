@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 use std::{net::IpAddr, path::PathBuf, time::Duration};
 
 mod standings;
+mod votes;
 pub use standings::StandingsSettings;
+pub use votes::VoteSettings;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,25 +77,6 @@ pub struct DatabaseSettings {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct VoteSettings {
-    /// Batches written at the same time, each on a connection of its own.
-    pub writers: usize,
-    /// Most votes written in one database transaction.
-    pub max_batch: usize,
-    /// How long a revealed picture stays votable with the ticket it was shown with.
-    pub ticket_max_age_hours: u64,
-    /// How long a picture must be in front of a voter before their vote on it is taken, in
-    /// milliseconds: faster than a person can look is a script. 0 turns it off (benchmarks).
-    pub min_view_ms: u64,
-    /// Votes one voter may cast per minute (with a burst of a quarter of it); 0: no limit.
-    pub per_voter_per_minute: u32,
-    /// Votes per minute from one network (an IPv4 address or an IPv6 /64), all its voters
-    /// together; 0: no limit. Counted per server instance (see the README).
-    pub per_network_per_minute: u32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct AccountSettings {
     /// How long a login lasts.
     pub session_days: u32,
@@ -150,14 +133,7 @@ impl Default for Settings {
                 statement_timeout_secs: 5,
                 lock_timeout_secs: 2,
             },
-            votes: VoteSettings {
-                writers: 2,
-                max_batch: 256,
-                ticket_max_age_hours: 24,
-                min_view_ms: 400,
-                per_voter_per_minute: 120,
-                per_network_per_minute: 1200,
-            },
+            votes: VoteSettings::default(),
             standings: StandingsSettings::default(),
             accounts: AccountSettings {
                 session_days: 30,
@@ -246,24 +222,11 @@ impl Settings {
                 "server.public_url must start with http:// or https:// (it is {url:?})"
             )));
         }
-        if !(1..=32).contains(&self.votes.writers) {
-            return Err(ConfigError::Rule("votes.writers must be from 1 to 32".into()));
-        }
+        self.votes.validate().map_err(ConfigError::Rule)?;
         if u32::try_from(self.votes.writers).unwrap_or(u32::MAX) >= self.database.max_connections {
             return Err(ConfigError::Rule(
                 "database.max_connections must exceed votes.writers, or pages could not load under load".into(),
             ));
-        }
-        if self.votes.max_batch == 0 || self.votes.max_batch > 4096 {
-            return Err(ConfigError::Rule("votes.max_batch must be from 1 to 4096".into()));
-        }
-        if self.votes.min_view_ms > 60_000 {
-            return Err(ConfigError::Rule(
-                "votes.min_view_ms must be at most 60000 (a minute)".into(),
-            ));
-        }
-        if self.votes.ticket_max_age_hours == 0 {
-            return Err(ConfigError::Rule("votes.ticket_max_age_hours must be at least 1".into()));
         }
         if !(1..=400).contains(&self.accounts.session_days) {
             return Err(ConfigError::Rule("accounts.session_days must be from 1 to 400".into()));
