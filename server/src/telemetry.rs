@@ -11,3 +11,14 @@ pub fn init(default: &str) {
     // Fails only when a subscriber is already installed (tests), which is fine.
     let _ = fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
+
+/// For the integration tests: each line names its thread, which the test harness names after
+/// the test, so a failure in a parallel run can be traced to its own test's lines.
+pub fn init_for_tests(default: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = fmt()
+        .with_env_filter(filter)
+        .with_thread_names(true)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -20,8 +20,10 @@ use axum::{
     routing::{get, post},
 };
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
-use std::{convert::Infallible, time::Duration};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, generate_route_list, handle_server_fns_with_context,
+};
+use std::{convert::Infallible, sync::LazyLock, time::Duration};
 use tower::{ServiceBuilder, util::BoxCloneSyncService};
 use tower_http::{
     CompressionLevel,
@@ -46,6 +48,17 @@ pub struct RouterSettings {
     /// The configured public address, which is the only origin allowed to post when set.
     pub public_url: Option<String>,
 }
+
+/// The pages' routes, listed once per process.
+///
+/// Listing them runs the app with resource loading suppressed by a *process-wide* flag
+/// (leptos_server's `SuppressResourceLoad`, leptos-rs/leptos#4773): a resource first polled
+/// anywhere in the process while that flag is up waits forever. One server builds its router
+/// before it serves, so it never meets this; the integration tests start many apps in one
+/// process, and a page being rendered by one test hung (503 after the request timeout) when
+/// another test listed the routes at that moment. Listing them once, before any app serves,
+/// closes that window for good.
+static PAGE_ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
 /// The whole HTTP surface. Layers apply from the bottom up: the client address is resolved
 /// before anything is traced, compressed or answered.
@@ -101,7 +114,7 @@ where
     V: leptos::IntoView + 'static,
 {
     Router::new()
-        .leptos_routes_with_context(state, generate_route_list(App), context, app_shell)
+        .leptos_routes_with_context(state, PAGE_ROUTES.clone(), context, app_shell)
         .route("/api/{*fn_name}", post(server_function))
         .layer(timeout(settings.request_timeout))
         .route(
