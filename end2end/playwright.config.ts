@@ -59,6 +59,7 @@ export default defineConfig({
       RMD_VOTES__MIN_VIEW_MS: "0",
       RMD_VOTES__PER_NETWORK_PER_MINUTE: "0",
       RMD_VOTES__PER_VOTER_PER_MINUTE: "0",
+      RMD_VOTES__ANOMALY_CHECK_EVERY_SECS: "0",
     },
     stdout: "pipe",
     stderr: "pipe",

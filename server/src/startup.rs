@@ -34,8 +34,6 @@ use tokio::net::TcpListener;
 
 /// How often expired sessions, links and the like are deleted.
 const HOUSEKEEPING_INTERVAL: Duration = Duration::from_secs(3600);
-/// How often the anomaly job looks for votes no person would cast.
-const ANOMALIES_INTERVAL: Duration = Duration::from_secs(300);
 /// How long shutting down waits for a periodic job's run in progress.
 const JOB_DRAIN: Duration = Duration::from_secs(5);
 /// At shutdown, how long requests in flight may take (an upload on a slow line takes longest).
@@ -157,7 +155,7 @@ impl Application {
         let jobs = vec![
             jobs::housekeeping(HOUSEKEEPING_INTERVAL),
             jobs::ranking(Duration::from_secs(settings.standings.rank_every_secs)),
-            jobs::anomalies(ANOMALIES_INTERVAL),
+            jobs::anomalies(Duration::from_secs(settings.votes.anomaly_check_every_secs)),
             jobs::retirement(
                 settings.standings.retire_every(),
                 (&settings.standings.retirement_rules()).into(),

@@ -79,25 +79,24 @@ pub async fn rate_picture(id: i64) -> Result<(), AppError> {
 /// The flagged votes awaiting review. Anybody but an admin gets "not found": the page does not
 /// exist for them.
 #[server(endpoint = "admin/flagged")]
-pub async fn load_flagged_votes() -> Result<Vec<crate::integrity::FlaggedVoter>, AppError> {
+pub async fn load_flagged_votes() -> Result<Vec<crate::integrity::FlaggedCase>, AppError> {
     use crate::server::{outcome::loaded, votes::review};
     let result = async {
         let state = admin_context().await?;
-        review::flagged(&state.pool).await.map_err(|error| unavailable(&error))
+        review::waiting(&state.pool).await.map_err(|error| unavailable(&error))
     };
     loaded(result.await)
 }
 
-/// An admin's decision on a voter's flagged votes (`confirm` or `restore`).
+/// An admin's decision on a case of flagged votes (`confirm` or `restore`).
 #[server(endpoint = "admin/review")]
-pub async fn review_flagged_votes(voter: String, decision: String) -> Result<u64, AppError> {
+pub async fn review_flagged_votes(case: String, decision: String) -> Result<u64, AppError> {
     use crate::{
         error::ErrorCode,
         integrity::ReviewDecision,
         server::{
             outcome::{OnSuccess, form_outcome},
-            voter::VoterId,
-            votes::review,
+            votes::{counting::CaseId, review},
         },
     };
     let result = async {
@@ -112,13 +111,13 @@ pub async fn review_flagged_votes(voter: String, decision: String) -> Result<u64
                 ));
             }
         };
-        let voter = voter.parse().map(VoterId).map_err(|_| {
-            AppError::with_message(ErrorCode::Invalid, "That is not a voter from the list.")
+        let case = case.parse().map(CaseId).map_err(|_| {
+            AppError::with_message(ErrorCode::Invalid, "That is not a case from the list.")
         })?;
-        let changed = review::decide(&state.pool, voter, decision)
+        let changed = review::decide(&state.pool, case, decision)
             .await
             .map_err(|error| unavailable(&error))?;
-        tracing::info!(%voter, ?decision, votes = changed, "flagged votes reviewed");
+        tracing::info!(case = case.0, ?decision, votes = changed, "flagged votes reviewed");
         Ok(changed)
     };
     form_outcome(result.await, OnSuccess::GoTo("/admin/votes"), "/admin/votes")

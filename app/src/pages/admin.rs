@@ -1,9 +1,10 @@
-//! `/admin/votes`: the flagged votes, grouped by voter with the evidence, for an admin to
-//! confirm (they stay out) or restore (they count again). A 404 page for everybody else.
+//! `/admin/votes`: the flagged votes, in the cases the detectors opened, with the evidence, for
+//! an admin to confirm (they stay out) or restore (they count again). A 404 page for everybody
+//! else.
 
 use crate::{
     api::{ReviewFlaggedVotes, load_flagged_votes},
-    integrity::FlaggedVoter,
+    integrity::FlaggedCase,
     pages::{forms::FormProblem, standings::load_failed},
     standings::RATINGS,
 };
@@ -19,16 +20,16 @@ pub fn FlaggedVotesPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match flagged.await {
-                    Ok(voters) => view! {
+                    Ok(cases) => view! {
                         <Title text="Flagged votes"/>
                         <section class="board">
                             <h1>"Flagged votes"</h1>
                             <p class="board-blurb">"These votes stopped counting. Confirm keeps them out; restore counts them again."</p>
                             <FormProblem problem/>
-                            {if voters.is_empty() {
+                            {if cases.is_empty() {
                                 view! { <p role="status">"Nothing waiting for review."</p> }.into_any()
                             } else {
-                                view! { <FlaggedTable voters review/> }.into_any()
+                                view! { <CasesTable cases review/> }.into_any()
                             }}
                         </section>
                     }.into_any(),
@@ -39,9 +40,9 @@ pub fn FlaggedVotesPage() -> impl IntoView {
     }
 }
 
-fn evidence(voter: &FlaggedVoter) -> String {
+fn ratings_given(case: &FlaggedCase) -> String {
     (1..=RATINGS)
-        .zip(voter.ratings.0)
+        .zip(case.ratings.0)
         .filter(|(_, count)| *count > 0)
         .map(|(rating, count)| format!("{count}× {rating}"))
         .collect::<Vec<_>>()
@@ -49,43 +50,42 @@ fn evidence(voter: &FlaggedVoter) -> String {
 }
 
 #[component]
-fn FlaggedTable(
-    voters: Vec<FlaggedVoter>,
-    review: ServerAction<ReviewFlaggedVotes>,
-) -> impl IntoView {
+fn CasesTable(cases: Vec<FlaggedCase>, review: ServerAction<ReviewFlaggedVotes>) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="my-pictures">
-                <caption class="visually-hidden">"Voters whose votes stopped counting"</caption>
+                <caption class="visually-hidden">"Cases of votes that stopped counting"</caption>
                 <thead><tr>
-                    <th scope="col">"Voter"</th>
+                    <th scope="col">"Case"</th>
                     <th scope="col">"Why"</th>
-                    <th scope="col">"Flagged votes"</th>
-                    <th scope="col">"Their ratings"</th>
-                    <th scope="col">"Still counting"</th>
+                    <th scope="col">"Evidence"</th>
+                    <th scope="col">"Voters"</th>
+                    <th scope="col">"Votes"</th>
+                    <th scope="col">"Ratings given"</th>
                     <th scope="col">"Since"</th>
                     <th scope="col">"Decision"</th>
                 </tr></thead>
                 <tbody>
-                    {voters.into_iter().map(|voter| {
-                        let ratings = evidence(&voter);
-                        let id = voter.voter.clone();
+                    {cases.into_iter().map(|case| {
+                        let ratings = ratings_given(&case);
+                        let id = case.case.clone();
                         view! {
                             <tr>
-                                <th scope="row">{voter.voter.clone()}</th>
-                                <td>{voter.reason.clone()}</td>
-                                <td>{voter.votes}</td>
+                                <th scope="row">{format!("#{id}")}</th>
+                                <td>{case.reason.clone()}</td>
+                                <td>{case.evidence.clone()}</td>
+                                <td>{case.voters}</td>
+                                <td>{case.votes}</td>
                                 <td>{ratings}</td>
-                                <td>{voter.counted_votes}</td>
-                                <td>{voter.flagged_at.clone()}</td>
+                                <td>{case.flagged_at.clone()}</td>
                                 <td>
                                     <ActionForm action=review attr:class="inline-form">
-                                        <input type="hidden" name="voter" value=id.clone()/>
+                                        <input type="hidden" name="case" value=id.clone()/>
                                         <button type="submit" name="decision" value="confirm" class="button small"
-                                            aria-label=format!("Confirm: voter {id}'s votes stay out")>"Confirm"</button>
+                                            aria-label=format!("Confirm case {id}: its votes stay out")>"Confirm"</button>
                                         " "
                                         <button type="submit" name="decision" value="restore" class="button small secondary"
-                                            aria-label=format!("Restore: voter {id}'s votes count again")>"Restore"</button>
+                                            aria-label=format!("Restore case {id}: its votes count again")>"Restore"</button>
                                     </ActionForm>
                                 </td>
                             </tr>

@@ -40,6 +40,20 @@ impl From<IpAddr> for Network {
     }
 }
 
+/// As PostgreSQL reads an `inet`: `192.0.2.7`, or `2001:db8:1:2::/64`.
+impl std::fmt::Display for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 >> 127 == 0 {
+            // Only the low 32 bits are set for an IPv4 network.
+            let v4 = u32::try_from(self.0).unwrap_or(u32::MAX);
+            write!(f, "{}", std::net::Ipv4Addr::from(v4))
+        } else {
+            let prefix = (self.0 & !(1 << 127)) << 64;
+            write!(f, "{}/64", std::net::Ipv6Addr::from(prefix))
+        }
+    }
+}
+
 /// One limit: a bucket per key.
 #[derive(Debug)]
 struct Buckets<K> {
@@ -158,6 +172,9 @@ mod tests {
         assert!(limits.take(99, elsewhere, now).is_ok());
         let mapped = Network::from("::ffff:192.0.2.7".parse::<IpAddr>().unwrap());
         assert_eq!(mapped, Network::from(IpAddr::from([192, 0, 2, 7])));
+        // As stored with a vote.
+        assert_eq!(a.to_string(), "2001:db8:1:2::/64");
+        assert_eq!(mapped.to_string(), "192.0.2.7");
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct VoteSettings {
     /// Votes per minute from one network (an IPv4 address or an IPv6 /64), all its voters
     /// together; 0: no limit. Counted per server instance (see the README).
     pub per_network_per_minute: u32,
+    /// How often the anomaly detectors run, in seconds; 0 turns them off (benchmarks and
+    /// end-to-end tests, which vote at machine speed on purpose).
+    pub anomaly_check_every_secs: u64,
 }
 
 impl Default for VoteSettings {
@@ -30,6 +33,7 @@ impl Default for VoteSettings {
             min_view_ms: 400,
             per_voter_per_minute: 120,
             per_network_per_minute: 1200,
+            anomaly_check_every_secs: 300,
         }
     }
 }

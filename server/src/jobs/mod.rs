@@ -140,17 +140,15 @@ pub fn ranking(every: Duration) -> Job {
     }
 }
 
-/// Stops the votes no person would cast from counting. Each run looks at the voters active
-/// since a little before the previous one.
+/// Stops the votes no person would cast, or that a crowd of throw-away sessions cast
+/// together, from counting (see [`anomalies`]).
 pub fn anomalies(every: Duration) -> Job {
-    let since = every * 2;
+    let detectors = anomalies::Detectors::every(every);
     Job {
         name: "anomalies",
         lock_key: 0x726d_6404,
         every,
-        run: Arc::new(move |pool| {
-            Box::pin(async move { anomalies::flag_same_score_raters(&pool, since).await })
-        }),
+        run: Arc::new(move |pool| Box::pin(async move { anomalies::run(&pool, &detectors).await })),
     }
 }
 

@@ -39,6 +39,7 @@ fn start_server(dir: &Path, port: u16) -> Child {
         .env("RMD_VOTES__MIN_VIEW_MS", "0")
         .env("RMD_VOTES__PER_VOTER_PER_MINUTE", "0")
         .env("RMD_VOTES__PER_NETWORK_PER_MINUTE", "0")
+        .env("RMD_VOTES__ANOMALY_CHECK_EVERY_SECS", "0")
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
         .env_remove("DATABASE_URL")
         .spawn()

@@ -93,7 +93,7 @@ pub async fn spawn_app(demo_pictures: u32) -> TestApp {
 }
 
 pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    server::telemetry::init("warn");
+    server::telemetry::init_for_tests("warn");
     let mut settings = Settings::default();
     settings.server.port = 0;
     let database_url = fresh_database().await;
@@ -104,6 +104,8 @@ pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Setting
     settings.votes.min_view_ms = 0;
     settings.votes.per_voter_per_minute = 0;
     settings.votes.per_network_per_minute = 0;
+    // The detectors are run by the tests that look at them (tests/api/anomalies.rs).
+    settings.votes.anomaly_check_every_secs = 0;
     settings.secret_key = Some(TEST_SECRET.into());
     settings.site.root = std::env::temp_dir().join("rmd-test-site");
     let outbox = std::env::temp_dir().join(format!("rmd-outbox-{}", unique_suffix()));
@@ -284,6 +286,27 @@ impl TestApp {
         Ticket::verify(&self.signer, ticket, voter, SystemTime::now(), Duration::from_secs(60))
             .expect("a genuine ticket")
             .submission
+    }
+
+    /// Every tally equals its counted votes: count, sum and histogram.
+    pub async fn tallies_match_counted_votes(&self) -> bool {
+        let off = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "off!" FROM tallies t
+                 CROSS JOIN LATERAL (SELECT count(*) AS n, coalesce(sum(v.rating), 0) AS total
+                                       FROM votes v
+                                      WHERE v.submission_id = t.submission_id AND v.counted) c
+                 CROSS JOIN LATERAL (SELECT array_agg((SELECT count(*) FROM votes v
+                                                        WHERE v.submission_id = t.submission_id
+                                                          AND v.counted AND v.rating = r)::int4
+                                                      ORDER BY r) AS h
+                                       FROM generate_series(1, 10) r) counts
+                WHERE (t.vote_count, t.rating_sum, t.histogram)
+                      IS DISTINCT FROM (c.n, c.total, counts.h)"#
+        )
+        .fetch_one(&self.pool)
+        .await
+        .unwrap();
+        off == 0
     }
 
     /// Whether `voter` has a row yet (made by their first vote).

@@ -8,6 +8,7 @@
 )]
 
 mod accounts;
+mod anomalies;
 mod crash;
 mod embedded;
 mod helpers;

@@ -91,6 +91,8 @@ pub struct RecordedVote {
 ///   statement's snapshot: a row made meanwhile by another statement makes the insert do
 ///   nothing, and the ballot is refused, never counted twice.
 ///
+/// - The vote keeps the voter's network and how long they looked (see the anomaly job), joined
+///   from the ballots by voter: a batch holds one ballot per voter.
 /// - The voter update checks the primary key first, so the insert never conflicts; the primary
 ///   key still makes a second vote on a picture impossible.
 /// - The vote is inserted from the tally update's rows: updating the tally locks it until
@@ -102,8 +104,9 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
     let first_pick = pick_sql("p.voter_id", "p.first_point", "NULL");
     format!(
         "WITH ballot AS ( \
-            SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::int2[], $4::int8[], $5::int8[]) \
-                AS b(voter_id, submission_id, rating, pick_point, first_point) \
+            SELECT * FROM UNNEST($1::int8[], $2::int8[], $3::int2[], $4::int8[], $5::int8[], \
+                                 $6::text[], $7::int4[]) \
+                AS b(voter_id, submission_id, rating, pick_point, first_point, network, look_ms) \
          ), picked AS MATERIALIZED ( \
             SELECT b.voter_id, b.submission_id, b.rating, b.first_point, ({pick}) AS next_id \
             FROM ballot b \
@@ -147,8 +150,9 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
             RETURNING a.voter_id, a.submission_id, a.rating, a.next_id, a.votes_cast, \
                       t.vote_count, t.rating_sum \
          ), recorded AS ( \
-            INSERT INTO votes (voter_id, submission_id, rating) \
-            SELECT voter_id, submission_id, rating FROM tallied \
+            INSERT INTO votes (voter_id, submission_id, rating, network, look_ms) \
+            SELECT t.voter_id, t.submission_id, t.rating, b.network::inet, b.look_ms \
+            FROM tallied t JOIN ballot b ON b.voter_id = t.voter_id \
          ) \
          SELECT t.voter_id, t.votes_cast, t.vote_count, t.rating_sum, \
                 n.id AS next_id, n.title AS next_title, n.image_key AS next_image_key, \
@@ -204,12 +208,16 @@ async fn execute(
     let mut ratings = Vec::with_capacity(size);
     let mut points = Vec::with_capacity(size);
     let mut first_points = Vec::with_capacity(size);
+    let mut networks = Vec::with_capacity(size);
+    let mut looks = Vec::with_capacity(size);
     for Job { ballot, .. } in batch {
         voters.push(ballot.voter.0);
         submissions.push(ballot.submission.0);
         ratings.push(i16::from(ballot.rating.get()));
         points.push(ballot.pick_point);
         first_points.push(point_of(ballot.voter));
+        networks.push(ballot.network.to_string());
+        looks.push(ballot.look_ms);
     }
     let started = Instant::now();
     let timeout = writer.timeout;
@@ -219,6 +227,8 @@ async fn execute(
         .bind(ratings)
         .bind(points)
         .bind(first_points)
+        .bind(networks)
+        .bind(looks)
         .fetch_all(writer.get().await?);
     // On this side's timeout the outcome is unknown: nobody is told the vote counted, and a
     // retry of one that did commit is answered "already rated".

@@ -14,7 +14,7 @@
 
 mod batch;
 
-use super::{in_flight::InFlight, voter::VoterId};
+use super::{in_flight::InFlight, vote_limits::Network, voter::VoterId};
 use crate::votes::{Rating, SubmissionId};
 pub use batch::RecordedVote;
 use batch::{WriterConnection, write_batch};
@@ -40,6 +40,10 @@ pub struct Ballot {
     pub rating: Rating,
     /// Random starting point for picking the voter's next picture.
     pub pick_point: i64,
+    /// Where the vote came from, kept with it for the anomaly detectors.
+    pub network: Network,
+    /// How long the picture had been shown, in milliseconds, kept likewise.
+    pub look_ms: i32,
 }
 
 #[derive(Debug)]
@@ -319,6 +323,8 @@ mod tests {
             submission: SubmissionId(submission),
             rating: Rating::new(5).unwrap(),
             pick_point: 0,
+            network: Network::from(std::net::IpAddr::from([192, 0, 2, 1])),
+            look_ms: 1_000,
         };
         Job { ballot, queued_at: Instant::now(), reply }
     }

@@ -6,7 +6,7 @@
 
 use crate::server::voter::VoterId;
 use crate::votes::SubmissionId;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 /// Why a vote does not count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
@@ -31,30 +31,101 @@ fn columns(votes: &[VoteKey]) -> (Vec<i64>, Vec<i64>) {
     votes.iter().map(|vote| (vote.voter.0, vote.picture.0)).unzip()
 }
 
-/// Stops `votes` counting, for `reason`; answers how many stopped (those already not counting
-/// are left as they are).
-pub async fn discount(
-    pool: &PgPool,
-    votes: &[VoteKey],
-    reason: DiscountReason,
-) -> Result<u64, sqlx::Error> {
-    let reason: &str = reason.into();
-    set_counted(pool, votes, false, Some(reason)).await
+/// A flag case, as its admins and the detectors name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseId(pub i64);
+
+/// What a detector found: the votes that should stop counting, why, and the evidence in words
+/// for the admin who reviews the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub reason: DiscountReason,
+    pub evidence: String,
+    pub votes: Vec<VoteKey>,
 }
 
-/// Makes `votes` count again, as an admin decided (so they are marked reviewed, and the
-/// detectors leave their voter alone); answers how many did.
-pub async fn restore(pool: &PgPool, votes: &[VoteKey]) -> Result<u64, sqlx::Error> {
-    set_counted(pool, votes, true, None).await
+/// A case a detector opened, and how many votes stopped counting in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opened {
+    pub case: CaseId,
+    pub votes: u64,
 }
 
-/// Moves `votes` to `counted` (with `reason` when they stop counting), and their pictures'
-/// tallies by as many votes, ratings and histogram counters, in one statement.
+/// Stops the finding's votes counting, under a new case. Votes already not counting are left
+/// in their own case; a finding none of whose votes still count opens no case (`None`).
+pub async fn discount(pool: &PgPool, finding: &Finding) -> Result<Option<Opened>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let reason: &str = finding.reason.into();
+    let case = sqlx::query_scalar!(
+        "INSERT INTO flag_cases (reason, evidence) VALUES ($1, $2) RETURNING id",
+        reason,
+        finding.evidence,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let moved = set_counted(&mut tx, &finding.votes, false, Some(reason), Some(case)).await?;
+    if moved == 0 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    tx.commit().await?;
+    Ok(Some(Opened { case: CaseId(case), votes: moved }))
+}
+
+/// Makes the case's votes count again, as an admin decided (so they are marked reviewed, and
+/// the detectors leave their voters alone); answers how many did.
+pub async fn restore(pool: &PgPool, case: CaseId) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let votes: Vec<VoteKey> = sqlx::query!(
+        "SELECT voter_id, submission_id FROM votes WHERE flag_case_id = $1 AND NOT counted",
+        case.0
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|row| VoteKey { voter: VoterId(row.voter_id), picture: SubmissionId(row.submission_id) })
+    .collect();
+    let moved = set_counted(&mut tx, &votes, true, None, None).await?;
+    close(&mut tx, case, "restored").await?;
+    tx.commit().await?;
+    Ok(moved)
+}
+
+/// Keeps the case's votes out, as an admin decided; answers how many votes that covers.
+pub async fn confirm(pool: &PgPool, case: CaseId) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let confirmed = sqlx::query!(
+        "UPDATE votes SET reviewed_at = now() WHERE flag_case_id = $1 AND NOT counted",
+        case.0
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    close(&mut tx, case, "confirmed").await?;
+    tx.commit().await?;
+    Ok(confirmed)
+}
+
+async fn close(tx: &mut PgConnection, case: CaseId, decision: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE flag_cases SET reviewed_at = now(), decision = $2
+          WHERE id = $1 AND reviewed_at IS NULL",
+        case.0,
+        decision,
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Moves `votes` to `counted` (with `reason` and `case` when they stop counting), and their
+/// pictures' tallies by as many votes, ratings and histogram counters, in one statement.
 async fn set_counted(
-    pool: &PgPool,
+    tx: &mut PgConnection,
     votes: &[VoteKey],
     counted: bool,
     reason: Option<&str>,
+    case: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
     let (voters, pictures) = columns(votes);
     let moved = sqlx::query_scalar!(
@@ -62,7 +133,9 @@ async fn set_counted(
                UPDATE votes v
                   SET counted = $3, discount_reason = $4,
                       discounted_at = CASE WHEN $3 THEN NULL ELSE now() END,
-                      reviewed_at = CASE WHEN $3 THEN now() ELSE v.reviewed_at END
+                      reviewed_at = CASE WHEN $3 THEN now() ELSE v.reviewed_at END,
+                      -- A restored vote keeps its case: the case says it was restored.
+                      flag_case_id = COALESCE($5, v.flag_case_id)
                  FROM unnest($1::int8[], $2::int8[]) AS k(voter_id, submission_id)
                 WHERE v.voter_id = k.voter_id AND v.submission_id = k.submission_id
                   AND v.counted <> $3
@@ -88,8 +161,9 @@ async fn set_counted(
         &pictures,
         counted,
         reason,
+        case,
     )
-    .fetch_one(pool)
+    .fetch_one(tx)
     .await?;
     Ok(moved.unsigned_abs())
 }

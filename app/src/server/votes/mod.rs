@@ -112,6 +112,8 @@ pub async fn cast_vote(
         submission: ticket.submission,
         rating,
         pick_point: random_point(),
+        network,
+        look_ms: i32::try_from(shown.as_millis()).unwrap_or(i32::MAX),
     };
     match state.votes.submit(ballot).await? {
         BallotOutcome::Recorded(vote) => {

@@ -1,15 +1,14 @@
-//! The admins' review of flagged votes: who may, what is waiting, and the decisions.
+//! The admins' review of flagged votes: who may, which cases are waiting, and the decisions.
 
-use super::counting::{VoteKey, restore};
+use super::counting::{self, CaseId};
 use crate::{
-    integrity::{FlaggedVoter, ReviewDecision, reason_text},
-    server::{accounts::UserId, standings::picture::histogram_of, voter::VoterId},
-    votes::SubmissionId,
+    integrity::{FlaggedCase, ReviewDecision, reason_text},
+    server::{accounts::UserId, standings::picture::histogram_of},
 };
 use sqlx::PgPool;
 
-/// Groups of flagged votes shown at once.
-const GROUPS: i64 = 100;
+/// Cases shown at once.
+const CASES: i64 = 100;
 
 pub async fn is_admin(pool: &PgPool, user: UserId) -> Result<bool, sqlx::Error> {
     let admin = sqlx::query_scalar!("SELECT is_admin FROM users WHERE id = $1", user.0)
@@ -18,81 +17,62 @@ pub async fn is_admin(pool: &PgPool, user: UserId) -> Result<bool, sqlx::Error> 
     Ok(admin.unwrap_or(false))
 }
 
-struct FlaggedRow {
-    voter_id: i64,
+struct CaseRow {
+    id: i64,
     reason: String,
+    evidence: String,
+    flagged_at: String,
+    voters: i64,
     votes: i64,
     ratings: Vec<i32>,
-    flagged_at: String,
-    counted_votes: i64,
 }
 
-/// The voters with flagged votes not yet reviewed, the most recently flagged first.
-pub async fn flagged(pool: &PgPool) -> Result<Vec<FlaggedVoter>, sqlx::Error> {
+/// The cases not yet reviewed, the most recent first, with what their votes say.
+pub async fn waiting(pool: &PgPool) -> Result<Vec<FlaggedCase>, sqlx::Error> {
     let rows = sqlx::query_as!(
-        FlaggedRow,
-        r#"SELECT f.voter_id, f.reason AS "reason!", f.votes AS "votes!", f.ratings AS "ratings!",
-                  to_char(f.first AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') AS "flagged_at!",
-                  (SELECT count(*) FROM votes c WHERE c.voter_id = f.voter_id AND c.counted)
-                      AS "counted_votes!"
-             FROM (SELECT voter_id, min(discount_reason) AS reason, count(*) AS votes,
-                          ARRAY[count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),
-                                count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4),
-                                count(*) FILTER (WHERE rating = 5), count(*) FILTER (WHERE rating = 6),
-                                count(*) FILTER (WHERE rating = 7), count(*) FILTER (WHERE rating = 8),
-                                count(*) FILTER (WHERE rating = 9), count(*) FILTER (WHERE rating = 10)
-                          ]::int4[] AS ratings,
-                          min(discounted_at) AS first, max(discounted_at) AS last
-                     FROM votes
-                    WHERE NOT counted AND reviewed_at IS NULL
-                    GROUP BY voter_id) f
-            ORDER BY f.last DESC, f.voter_id
+        CaseRow,
+        r#"SELECT c.id, c.reason, c.evidence,
+                  to_char(c.flagged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') AS "flagged_at!",
+                  s.voters AS "voters!", s.votes AS "votes!", s.ratings AS "ratings!"
+             FROM flag_cases c
+             CROSS JOIN LATERAL (
+                 SELECT count(DISTINCT voter_id) AS voters, count(*) AS votes,
+                        ARRAY[count(*) FILTER (WHERE rating = 1), count(*) FILTER (WHERE rating = 2),
+                              count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4),
+                              count(*) FILTER (WHERE rating = 5), count(*) FILTER (WHERE rating = 6),
+                              count(*) FILTER (WHERE rating = 7), count(*) FILTER (WHERE rating = 8),
+                              count(*) FILTER (WHERE rating = 9), count(*) FILTER (WHERE rating = 10)
+                        ]::int4[] AS ratings
+                   FROM votes v WHERE v.flag_case_id = c.id AND NOT v.counted) s
+            WHERE c.reviewed_at IS NULL
+            ORDER BY c.flagged_at DESC, c.id DESC
             LIMIT $1"#,
-        GROUPS
+        CASES
     )
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|row| FlaggedVoter {
-            voter: row.voter_id.to_string(),
+        .map(|row| FlaggedCase {
+            case: row.id.to_string(),
             reason: reason_text(&row.reason).to_owned(),
+            evidence: row.evidence,
+            voters: row.voters,
             votes: row.votes,
             ratings: histogram_of(&row.ratings),
             flagged_at: row.flagged_at,
-            counted_votes: row.counted_votes,
         })
         .collect())
 }
 
-/// Applies `decision` to every flagged, unreviewed vote of `voter`; answers how many.
+/// Applies `decision` to the case's votes; answers how many votes it covered.
 pub async fn decide(
     pool: &PgPool,
-    voter: VoterId,
+    case: CaseId,
     decision: ReviewDecision,
 ) -> Result<u64, sqlx::Error> {
     match decision {
-        ReviewDecision::Confirm => Ok(sqlx::query!(
-            "UPDATE votes SET reviewed_at = now()
-              WHERE voter_id = $1 AND NOT counted AND reviewed_at IS NULL",
-            voter.0
-        )
-        .execute(pool)
-        .await?
-        .rows_affected()),
-        ReviewDecision::Restore => {
-            let pictures = sqlx::query_scalar!(
-                "SELECT submission_id FROM votes
-                  WHERE voter_id = $1 AND NOT counted AND reviewed_at IS NULL",
-                voter.0
-            )
-            .fetch_all(pool)
-            .await?;
-            let votes: Vec<VoteKey> = pictures
-                .into_iter()
-                .map(|picture| VoteKey { voter, picture: SubmissionId(picture) })
-                .collect();
-            restore(pool, &votes).await
-        }
+        ReviewDecision::Confirm => counting::confirm(pool, case).await,
+        ReviewDecision::Restore => counting::restore(pool, case).await,
     }
 }

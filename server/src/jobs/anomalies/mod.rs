@@ -1,53 +1,95 @@
-//! The anomaly job: finds votes no person would cast and stops them counting (see
-//! `app::server::votes::counting`: they are kept, with the reason, and leave the tallies).
+//! The anomaly job: finds votes no person would cast, or that a crowd of throw-away sessions
+//! cast together, and stops them counting (see `app::server::votes::counting`: they are kept,
+//! with the reason, in a case an admin reviews, and leave the tallies at once).
 //!
-//! One detector so far: **same-score raters**, voters whose last `MIN_VOTES` or more counted
-//! votes all have one rating. A person who rates twenty derps rates them differently; a script
-//! pushing numbers does not bother. A fast but varied rater is not touched (the minimum viewing
-//! time and the vote limits deal with speed). Only voters active since the last run are
-//! examined, through the voters' `revealed_at`, so a run reads a few index ranges, not every
-//! vote.
+//! Three detectors, each looking only at recent activity (voters whose `revealed_at` is recent,
+//! then their votes by primary key), so a run reads a few index ranges, not every vote:
+//!
+//! - **Same-score raters** ([`raters`]): twenty or more counted votes, all one rating. A person
+//!   rates twenty derps differently; a script pushing a number does not bother.
+//! - **Too-fast raters** ([`raters`]): twenty or more votes cast, half of them, within
+//!   [`Detectors::human_look_ms`] of the picture appearing. The minimum viewing time refuses a
+//!   single impossible vote; this catches a voter whose *typical* vote is machine-fast while
+//!   each one clears the minimum.
+//! - **Pushed pictures** ([`bursts`]): many fresh voters (every vote of theirs in the window,
+//!   and few) from one network, voting on one picture. How many is "many" depends on whether
+//!   the picture's vote rate jumped far above its own baseline: in a burst, a smaller crowd is
+//!   suspicious. A burst alone flags nothing: a picture going viral through its share link
+//!   looks exactly like that, but its voters come from everywhere.
+//!
+//! A voter an admin restored (a vote of theirs counted again after review) is left alone.
 
-use app::server::{
-    voter::VoterId,
-    votes::counting::{DiscountReason, VoteKey, discount},
-};
-use app::votes::SubmissionId;
+pub mod bursts;
+pub mod raters;
+
+use app::server::votes::counting::{Finding, discount};
 use sqlx::PgPool;
 use std::time::Duration;
 
-/// Votes of one rating, in a row, that make a voter a suspicious rater.
-pub const MIN_VOTES: i64 = 20;
+/// The detectors' thresholds. The defaults are set so that an honest voter is never flagged:
+/// the tests hold both sides (tests/api/integrity.rs and anomalies.rs there).
+#[derive(Debug, Clone, Copy)]
+pub struct Detectors {
+    /// Raters: voters active this recently are examined.
+    pub raters_since: Duration,
+    /// Raters: votes a voter must have cast before their pattern means anything.
+    pub rater_min_votes: i64,
+    /// Too-fast raters: a median look shorter than this is not a person's.
+    pub human_look_ms: f64,
+    /// Bursts: the window looked at (votes in it, voters whose every vote is in it).
+    pub window: Duration,
+    /// Bursts: a voter with at most this many votes, all in the window, is fresh.
+    pub fresh_max_votes: i32,
+    /// Bursts: a picture's votes in the window that make a burst, at least…
+    pub burst_min_votes: i64,
+    /// …and this many times its usual rate (its counted votes before the window, per window).
+    pub burst_factor: f64,
+    /// Fresh voters from one network on one picture that are flagged during a burst…
+    pub crowd_in_burst: i64,
+    /// …and at any time.
+    pub crowd_alone: i64,
+}
 
-/// Flags the votes of same-score raters active within `since`; answers how many stopped counting.
-pub async fn flag_same_score_raters(pool: &PgPool, since: Duration) -> Result<u64, sqlx::Error> {
-    let suspicious = sqlx::query!(
-        r#"SELECT v.voter_id AS "voter_id!", v.submission_id AS "submission_id!"
-             FROM voters r
-             JOIN LATERAL (SELECT count(*) AS n, min(rating) AS low, max(rating) AS high
-                             FROM votes WHERE voter_id = r.id AND counted) s ON true
-             JOIN votes v ON v.voter_id = r.id AND v.counted
-            WHERE r.revealed_at > now() - make_interval(secs => $1)
-              AND s.n >= $2 AND s.low = s.high
-              -- A voter whose votes an admin restored is not flagged again.
-              AND NOT EXISTS (SELECT 1 FROM votes x
-                               WHERE x.voter_id = r.id AND x.counted AND x.reviewed_at IS NOT NULL)"#,
-        since.as_secs_f64(),
-        MIN_VOTES,
-    )
-    .fetch_all(pool)
-    .await?;
-    if suspicious.is_empty() {
-        return Ok(0);
+impl Detectors {
+    /// The thresholds for a job that runs every `every`: raters active since a little before
+    /// the previous run.
+    pub fn every(every: Duration) -> Self {
+        Self {
+            raters_since: every * 2,
+            rater_min_votes: 20,
+            human_look_ms: 700.0,
+            window: Duration::from_secs(3600),
+            fresh_max_votes: 3,
+            burst_min_votes: 30,
+            burst_factor: 5.0,
+            crowd_in_burst: 10,
+            crowd_alone: 50,
+        }
     }
-    let votes: Vec<VoteKey> = suspicious
-        .iter()
-        .map(|row| VoteKey {
-            voter: VoterId(row.voter_id),
-            picture: SubmissionId(row.submission_id),
-        })
-        .collect();
-    let flagged = discount(pool, &votes, DiscountReason::SuspiciousRater).await?;
-    tracing::warn!(votes = flagged, "votes of same-score raters stopped counting");
+}
+
+/// One run of every detector; answers how many votes stopped counting.
+pub async fn run(pool: &PgPool, detectors: &Detectors) -> Result<u64, sqlx::Error> {
+    let mut findings = raters::same_score(pool, detectors).await?;
+    findings.extend(raters::too_fast(pool, detectors).await?);
+    findings.extend(bursts::pushed_pictures(pool, detectors).await?);
+    act_on(pool, &findings).await
+}
+
+/// Opens a case for each finding; answers how many votes stopped counting.
+pub async fn act_on(pool: &PgPool, findings: &[Finding]) -> Result<u64, sqlx::Error> {
+    let mut flagged = 0;
+    for finding in findings {
+        if let Some(opened) = discount(pool, finding).await? {
+            tracing::warn!(
+                case = opened.case.0,
+                votes = opened.votes,
+                reason = <&str>::from(finding.reason),
+                evidence = %finding.evidence,
+                "votes stopped counting"
+            );
+            flagged += opened.votes;
+        }
+    }
     Ok(flagged)
 }

@@ -1,0 +1,124 @@
+//! Pictures pushed by a crowd of throw-away sessions from one network.
+//!
+//! The attack this answers: a script opens a picture's share link in thousands of fresh
+//! sessions (the link puts the picture in front of a new visitor at once) and rates it 10, or
+//! 1 for a rival, from a handful of addresses. Each session votes once or twice, at a human
+//! pace, with varied-enough timing: the rater detectors see nothing. What gives it away is the
+//! crowd: many voters with no history, on one network, all on one picture.
+//!
+//! A household or an office shares a link too, so a crowd must be large: [`Detectors::
+//! crowd_alone`] at any time, or [`Detectors::crowd_in_burst`] while the picture's vote rate is
+//! far above its own baseline. The baseline is the picture's counted votes before the window,
+//! spread over its age then (at least a day, so a new picture is not "bursting" by being new).
+
+use super::Detectors;
+use app::server::{
+    voter::VoterId,
+    votes::counting::{DiscountReason, Finding, VoteKey},
+};
+use app::votes::SubmissionId;
+use sqlx::PgPool;
+
+struct Crowd {
+    submission_id: i64,
+    network: String,
+    voters: Vec<i64>,
+    mean_rating: f64,
+    window_votes: i64,
+    usual: f64,
+    bursting: bool,
+}
+
+/// The crowds of fresh voters from one network on one picture that are too large.
+pub async fn pushed_pictures(
+    pool: &PgPool,
+    detectors: &Detectors,
+) -> Result<Vec<Finding>, sqlx::Error> {
+    let crowds = sqlx::query_as!(
+        Crowd,
+        r#"WITH active AS (
+               SELECT r.id, r.votes_cast FROM voters r
+                WHERE r.revealed_at > now() - make_interval(secs => $1)
+           ), recent AS (
+               SELECT v.voter_id, v.submission_id, v.rating, v.network
+                 FROM active a JOIN votes v ON v.voter_id = a.id
+                WHERE v.counted AND v.created_at > now() - make_interval(secs => $1)
+           ), fresh AS (
+               SELECT a.id FROM active a
+                WHERE a.votes_cast <= $2
+                  AND NOT EXISTS (SELECT 1 FROM votes o WHERE o.voter_id = a.id
+                                     AND o.created_at <= now() - make_interval(secs => $1))
+                  AND NOT EXISTS (SELECT 1 FROM votes x WHERE x.voter_id = a.id
+                                     AND x.counted AND x.reviewed_at IS NOT NULL)
+           ), pictures AS (
+               SELECT e.submission_id, count(*) AS window_votes,
+                      -- Counted votes before the window, per window of the picture's age then.
+                      GREATEST(t.vote_count - count(*), 0) * $1
+                        / GREATEST(extract(epoch FROM (now() - make_interval(secs => $1))
+                                                       - s.created_at)::float8, 86400.0) AS usual
+                 FROM recent e
+                 JOIN tallies t ON t.submission_id = e.submission_id
+                 JOIN submissions s ON s.id = e.submission_id
+                GROUP BY e.submission_id, t.vote_count, s.created_at
+           ), crowds AS (
+               SELECT e.submission_id, e.network, array_agg(e.voter_id ORDER BY e.voter_id) AS voters,
+                      avg(e.rating)::float8 AS mean_rating
+                 FROM recent e JOIN fresh f ON f.id = e.voter_id
+                WHERE e.network IS NOT NULL
+                GROUP BY e.submission_id, e.network
+                HAVING count(*) >= LEAST($5::int8, $6::int8)
+           )
+           SELECT c.submission_id AS "submission_id!", c.network::text AS "network!",
+                  c.voters AS "voters!", c.mean_rating AS "mean_rating!",
+                  p.window_votes AS "window_votes!", p.usual AS "usual!",
+                  (p.window_votes >= $3 AND p.window_votes >= $4 * GREATEST(p.usual, 1.0))
+                      AS "bursting!"
+             FROM crowds c JOIN pictures p ON p.submission_id = c.submission_id
+            ORDER BY c.submission_id, c.network"#,
+        detectors.window.as_secs_f64(),
+        detectors.fresh_max_votes,
+        detectors.burst_min_votes,
+        detectors.burst_factor,
+        detectors.crowd_in_burst,
+        detectors.crowd_alone,
+    )
+    .fetch_all(pool)
+    .await?;
+    let minutes = detectors.window.as_secs() / 60;
+    Ok(crowds
+        .into_iter()
+        .filter(|crowd| {
+            let size = i64::try_from(crowd.voters.len()).unwrap_or(i64::MAX);
+            size >= if crowd.bursting { detectors.crowd_in_burst } else { detectors.crowd_alone }
+        })
+        .map(|crowd| {
+            let burst = if crowd.bursting {
+                format!(
+                    "; the picture had {} votes in that time against about {:.1} usually",
+                    crowd.window_votes, crowd.usual
+                )
+            } else {
+                String::new()
+            };
+            Finding {
+                reason: DiscountReason::SuspiciousBurst,
+                evidence: format!(
+                    "Picture {}: {} new voters from {} within {minutes} min, rating it {:.1} on \
+                     average{burst}",
+                    crowd.submission_id,
+                    crowd.voters.len(),
+                    crowd.network,
+                    crowd.mean_rating,
+                ),
+                votes: crowd
+                    .voters
+                    .iter()
+                    .map(|voter| VoteKey {
+                        voter: VoterId(*voter),
+                        picture: SubmissionId(crowd.submission_id),
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
