@@ -51,9 +51,11 @@ PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n1)
 
 export RMD_DATABASE__DATA_DIR=$DATA RMD_DATABASE__DEMO_PICTURES=0 RUST_LOG=${RUST_LOG:-warn}
 # The load test's voters vote at machine speed (no minimum viewing time, no anomaly detectors,
-# which would flag them), all from one address:
-# the limits stay on, set far above the load, so that their cost is in the figures.
-export RMD_VOTES__MIN_VIEW_MS=0 RMD_VOTES__PER_VOTER_PER_MINUTE=1000000000 RMD_VOTES__PER_NETWORK_PER_MINUTE=1000000000 RMD_VOTES__ANOMALY_CHECK_EVERY_SECS=0
+# which would flag them), all from one address: the limits stay on, set far above the load, so
+# that their cost is in the figures. BENCH_LIMITS=off turns them off, for an A/B of their cost.
+limit=1000000000
+[ "${BENCH_LIMITS:-on}" = off ] && limit=0
+export RMD_VOTES__MIN_VIEW_MS=0 RMD_VOTES__PER_VOTER_PER_MINUTE=$limit RMD_VOTES__PER_NETWORK_PER_MINUTE=$limit RMD_VOTES__ANOMALY_CHECK_EVERY_SECS=0
 SOCKET=$DATA/run
 sql() { "$PSQL" -h "$SOCKET" -U ratemyderp -d ratemyderp -Atqc "$1"; }
 
@@ -88,10 +90,13 @@ stop_server() {
   if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=; fi
 }
 trap stop_server EXIT
-"$BIN" serve --port "$PORT" &
-server_pid=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server did not start" >&2; exit 1; }
+start_server() {
+  "$BIN" serve --port "$PORT" &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "the server did not start" >&2; exit 1; }
+}
+start_server
 
 step "Warm-up: ${WARMUP_SECONDS}s of voting"
 wrk -t "$WRK_THREADS" -c "$CONCURRENCY" -d "${WARMUP_SECONDS}s" -s scripts/bench/vote_loop.lua "http://127.0.0.1:$PORT" >/dev/null
@@ -133,8 +138,27 @@ pg_p99_ms=$(echo "${pg_p99s[*]}" | median)
 ratio=$(awk -v v="$votes_per_s" -v p="$pg_tps" 'BEGIN { printf "%.2f", v / p }')
 echo "    medians: $votes_per_s votes/s (p99 $p99_ms ms) against $pg_tps inserts/s (p99 $pg_p99_ms ms): ratio $ratio"
 stop_server
+
+# Voters who look before they vote: the defences on as a site runs them (the minimum viewing
+# time, 400 ms, and the per-voter limit, 120 a minute; the network limit stays up, since every
+# voter here comes from one address), each voter looking PACED_LOOK_MS at every picture.
+PACED_LOOK_MS=${BENCH_PACED_LOOK_MS:-600}
+step "Paced voters: $CONCURRENCY voters looking ${PACED_LOOK_MS} ms at each picture, ${SECONDS_MEASURED}s"
+RMD_VOTES__MIN_VIEW_MS=400 RMD_VOTES__PER_VOTER_PER_MINUTE=120 start_server
+before=$(sql "SELECT count(*) FROM votes")
+paced_out=$(BENCH_LOOK_MS=$PACED_LOOK_MS wrk -t "$WRK_THREADS" -c "$CONCURRENCY" -d "${SECONDS_MEASURED}s" --timeout 10s -s scripts/bench/paced_vote_loop.lua "http://127.0.0.1:$PORT")
+after=$(sql "SELECT count(*) FROM votes")
+stop_server
+paced_result=$(grep '^RESULT' <<<"$paced_out")
+paced_rate=$(awk -v n="$((after - before))" -v s="$SECONDS_MEASURED" 'BEGIN { printf "%.0f", n / s }')
+paced_p50=$(ms "$(field p50_us "$paced_result")") paced_p99=$(ms "$(field p99_us "$paced_result")")
+paced_refused=$(field refused "$paced_result")
+# Each voter can cast at most one vote per look (plus the round trip).
+paced_ceiling=$(awk -v c="$CONCURRENCY" -v l="$PACED_LOOK_MS" 'BEGIN { printf "%.0f", c * 1000 / l }')
+echo "    $paced_rate committed votes/s (ceiling $paced_ceiling), p50 $paced_p50 ms, p99 $paced_p99 ms, $paced_refused refused"
+
 if [ -n "${BENCH_VOTE_LOOP_ONLY:-}" ]; then
-  echo "SUMMARY votes_per_s=$votes_per_s p50_ms=$p50_ms p99_ms=$p99_ms pgbench_tps=$pg_tps ratio=$ratio rounds=$(echo "${votes_rates[*]}" | tr ' ' '/')"
+  echo "SUMMARY limits=${BENCH_LIMITS:-on} votes_per_s=$votes_per_s p50_ms=$p50_ms p99_ms=$p99_ms pgbench_tps=$pg_tps ratio=$ratio rounds=$(echo "${votes_rates[*]}" | tr ' ' '/') paced_votes_per_s=$paced_rate paced_p99_ms=$paced_p99 paced_refused=$paced_refused"
   rm -rf "$DATA"
   exit 0
 fi
@@ -174,6 +198,9 @@ machine="$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -n1)), $(
 verdict_ratio=$(awk -v r="$ratio" 'BEGIN { print (r >= 1.0) ? "met" : "missed" }')
 verdict_p99=$(awk -v p="$p99_ms" 'BEGIN { print (p < 50) ? "met" : "missed" }')
 
+# What an earlier run's file keeps below the marker (A/B runs and other sittings) stays.
+MARKER='<!-- Everything below this line is kept by make bench: measurements from other sittings. -->'
+kept=$( [ -f "$OUT" ] && sed -n "/^$MARKER\$/,\$p" "$OUT" || true)
 cat >"$OUT" <<EOF
 # Benchmarks
 
@@ -205,6 +232,14 @@ $rows
 
 The disk under it, measured first in the same run (8 KB write + fdatasync for 10 s): $disk.
 Every commit waits for one such sync; the slow ones set the tail of both columns.
+
+### Paced voters
+
+The same loop by voters who look before they vote (\`scripts/bench/paced_vote_loop.lua\`: each
+request waits ${PACED_LOOK_MS} ms), against the server with the minimum viewing time (400 ms) and the
+per-voter limit (120 a minute) on, ${SECONDS_MEASURED} s:
+**$paced_rate committed votes/s** (at most $paced_ceiling for $CONCURRENCY voters at that pace), p50 $paced_p50 ms,
+p99 **$paced_p99 ms**, $paced_refused refused (a refused vote here would be a defence hitting an honest voter).
 
 ## Next-picture query at 1,000,000 pictures
 
@@ -262,5 +297,6 @@ Two decodes run at once (one per core); each is bounded by the 50-megapixel and 
 - 100,000 pictures: $seed_100k
 - 900,000 more: $seed_900k
 EOF
+[ -n "$kept" ] && printf '\n%s\n' "$kept" >>"$OUT"
 step "Wrote $OUT"
 rm -rf "$DATA"

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Locator, type Page } from "@playwright/test";
 
 /** Opens the vote page and waits until it is hydrated (clicks no longer post the form). */
@@ -30,4 +31,13 @@ export async function pictureKey(page: Page): Promise<string> {
 /** Waits until the verdict is about the picture with `key`, i.e. the vote on it was counted. */
 export async function expectVerdictOn(page: Page, key: string): Promise<void> {
   await expect(verdict(page).locator(`img[src*="${key}"]`)).toBeAttached();
+}
+
+/** Axe finds nothing on the page, in the light and the dark theme. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`), `${what}, ${colorScheme}`).toEqual([]);
+  }
 }

@@ -1,20 +1,10 @@
 import { test, expect } from "./fixtures";
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expectVerdictOn, openHydrated, pictureKey, rateButton, verdict } from "./helpers";
-
-/** Axe finds nothing on the page, in the light and the dark theme. */
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.help}`), `${what}, ${colorScheme}`).toEqual([]);
-  }
-}
+import { expectAccessible, expectVerdictOn, openHydrated, pictureKey, rateButton, verdict } from "./helpers";
 
 /** Rates the picture in front of the voter; answers its id (from its page link's address). */
 async function rateOne(page: Page, rating: number): Promise<string> {

@@ -3,7 +3,8 @@ use clap::Parser as _;
 use server::{
     cli::{AdminCommand, Cli, Command, ServeArgs},
     config::Settings,
-    database::{Database, Location},
+    database::{Database, DatabaseError, Location},
+    embedded_pg::{CLUSTER_USER, EmbeddedPgError},
     seed,
     startup::Application,
     telemetry,
@@ -61,7 +62,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 AdminCommand::Grant { username } => (username, true),
                 AdminCommand::Revoke { username } => (username, false),
             };
-            let database = Database::open(&settings.database, Location::Configured).await?;
+            let database = open_for_command(&settings).await?;
             let changed = sqlx::query_scalar!(
                 "UPDATE users SET is_admin = $2 WHERE lower(username) = lower($1) RETURNING username",
                 username,
@@ -77,12 +78,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Migrate => {
-            let database = Database::open(&settings.database, Location::Configured).await?;
+            let database = open_for_command(&settings).await?;
             tracing::info!("migrations applied");
             database.close().await;
         }
         Command::Seed(args) => {
-            let database = Database::open(&settings.database, Location::Configured).await?;
+            let database = open_for_command(&settings).await?;
             let report = seed::add_demo_pictures(&database.pool, args.count).await;
             database.close().await;
             let report = report.context("could not add the demo pictures")?;
@@ -96,6 +97,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The database for a one-shot command: the configured one, or, when a server is running the
+/// embedded cluster in the data folder, that server's database through its socket (an operator
+/// runs `ratemyderp admin grant alice` beside `make run`; starting a second cluster there is
+/// impossible).
+async fn open_for_command(settings: &Settings) -> anyhow::Result<Database> {
+    match Database::open(&settings.database, Location::Configured).await {
+        Err(DatabaseError::Embedded(EmbeddedPgError::InUse { dir })) => {
+            let sockets = dir.join("run");
+            anyhow::ensure!(
+                sockets.join(".s.PGSQL.5432").exists(),
+                "a server is using the data folder {}, and its database's socket is not in {}",
+                dir.display(),
+                sockets.display()
+            );
+            let mut running = settings.database.clone();
+            running.url = Some(
+                format!(
+                    "postgres://{CLUSTER_USER}@localhost/{CLUSTER_USER}?host={}",
+                    sockets.display()
+                )
+                .into(),
+            );
+            Ok(Database::open(&running, Location::Configured).await?)
+        }
+        opened => Ok(opened?),
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -224,6 +224,13 @@ async fn a_replayed_ballot_stuffing_attack_is_flagged_in_one_run_and_the_rank_is
     .await
     .unwrap();
     assert_eq!(cases, i64::try_from(ADDRESSES).unwrap(), "a case per network");
+    let evidence = sqlx::query_scalar!("SELECT evidence FROM flag_cases ORDER BY id LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let expected = format!("Picture {}: 250 new voters from 203.0.113.", target.0);
+    assert!(evidence.starts_with(&expected), "{evidence}");
+    assert!(evidence.contains("within 60 min, rating it 10.0 on average; the picture had"));
     assert_eq!(tally_of(&app, target).await, organic_tally);
     assert_eq!(rank_of(&app, target).await, organic_rank);
     assert!(app.tallies_match_counted_votes().await);

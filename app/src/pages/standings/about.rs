@@ -66,6 +66,9 @@ pub fn AboutScoresPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <h2>"Which votes count"</h2>
+            <p>"Every vote is kept, but the numbers above count only the votes a person cast. A vote is taken once the picture has been in front of you for a moment, and at a human pace. Every few minutes the site looks at the latest votes: a voter who gives every picture the same rating, or whose votes come faster than anyone can look, and a crowd of brand-new voters from one network all rating one picture, stop counting at once. An admin then looks at each case: the votes stay out, or count again."</p>
+            <p>"Every vote that counts weighs the same: new voters and old hands alike."</p>
             <h2>"What you see"</h2>
             <p>"A picture and its scores are shown to its owner and to the voters who rated it. Everywhere else it is a locked tile: rate it to see it."</p>
         </article>

@@ -68,7 +68,7 @@ pub async fn pushed_pictures(
                 GROUP BY e.submission_id, e.network
                 HAVING count(*) >= LEAST($5::int8, $6::int8)
            )
-           SELECT c.submission_id AS "submission_id!", c.network::text AS "network!",
+           SELECT c.submission_id AS "submission_id!", abbrev(c.network) AS "network!",
                   c.voters AS "voters!", c.mean_rating AS "mean_rating!",
                   p.window_votes AS "window_votes!", p.usual AS "usual!",
                   (p.window_votes >= $3 AND p.window_votes >= $4 * GREATEST(p.usual, 1.0))
@@ -94,7 +94,7 @@ pub async fn pushed_pictures(
         .map(|crowd| {
             let burst = if crowd.bursting {
                 format!(
-                    "; the picture had {} votes in that time against about {:.1} usually",
+                    "; the picture had {} votes in those {minutes} min, against about {:.1} usually",
                     crowd.window_votes, crowd.usual
                 )
             } else {
