@@ -47,6 +47,8 @@ pub enum ErrorCode {
     TooFast,
     /// Too many votes from this voter or network in the last minute.
     TooManyVotes,
+    /// The voter sent as many reports as a day allows.
+    TooManyReports,
     /// A request from another site tried to change something.
     CrossSite,
     /// A form field was filled in wrongly; the message says which and how.
@@ -110,7 +112,8 @@ impl ErrorCode {
             | Self::UploadLimit
             | Self::UploadBusy
             | Self::TooFast
-            | Self::TooManyVotes => StatusCode::TOO_MANY_REQUESTS,
+            | Self::TooManyVotes
+            | Self::TooManyReports => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable | Self::Network => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -152,6 +155,9 @@ impl ErrorCode {
             }
             Self::TooFast => {
                 "Whoa, that was quick! Take a moment to look at the picture, then vote — that one wasn't counted."
+            }
+            Self::TooManyReports => {
+                "You've sent a lot of reports today — thank you. You can send more tomorrow."
             }
             Self::TooManyVotes => {
                 "You're voting faster than we can take it. Wait a few seconds, then vote again — that one wasn't counted."

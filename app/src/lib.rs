@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod api;
 pub mod error;
 pub mod integrity;
+pub mod moderation;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -28,6 +29,7 @@ use pages::{
         signup::{CheckInboxPage, SignUpPage},
     },
     admin::FlaggedVotesPage,
+    moderation::HeldPicturesPage,
     not_found::NotFound,
     profile::ProfilePage,
     standings::{
@@ -126,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("my-pictures") view=MyPicturesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("about"), StaticSegment("scores")) view=AboutScoresPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("votes")) view=FlaggedVotesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("pictures")) view=HeldPicturesPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

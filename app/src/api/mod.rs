@@ -2,9 +2,11 @@
 //! while a page renders on the server.
 
 mod accounts;
+mod moderation;
 mod standings;
 mod votes;
 
 pub use accounts::*;
+pub use moderation::*;
 pub use standings::*;
 pub use votes::*;

@@ -125,7 +125,7 @@ pub async fn review_flagged_votes(case: String, decision: String) -> Result<u64,
 
 /// The state, if the request comes from a signed-in admin; "not found" for anybody else.
 #[cfg(feature = "ssr")]
-async fn admin_context() -> Result<crate::server::AppState, AppError> {
+pub(super) async fn admin_context() -> Result<crate::server::AppState, AppError> {
     use crate::{error::ErrorCode, server::votes::review};
     let state = crate::server::state()?;
     let user = crate::server::signed_in_user().ok_or(ErrorCode::NotFound)?;

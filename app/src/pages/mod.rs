@@ -1,6 +1,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod forms;
+pub mod moderation;
 pub mod not_found;
 pub mod profile;
 pub mod standings;

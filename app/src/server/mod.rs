@@ -5,6 +5,7 @@ pub mod blocking;
 pub mod cookies;
 pub mod identity;
 pub mod in_flight;
+pub mod moderation;
 pub mod outcome;
 pub mod picks;
 pub mod rate_limits;

@@ -1,7 +1,8 @@
 //! Choosing the next picture a voter sees.
 //!
 //! Every submission gets a random `pick_key` when it is created, and a partial B-tree index
-//! (`submissions_pick`) holds the keys of the pictures still in play. To pick, we draw a random
+//! (`submissions_pick`) holds the keys of the pictures still in play (not retired, not held for
+//! moderation). To pick, we draw a random
 //! point and walk that index upwards from it to the first picture this voter may see — not their
 //! own, not the one already in front of them, not one they rated (a probe of the votes primary
 //! key) — wrapping around to the lowest key if we fall off the end.
@@ -27,7 +28,7 @@ pub(crate) fn pick_sql(voter: &str, point: &str, exclude: &str) -> String {
     let walk = |from: &str| {
         format!(
             "(SELECT s.id FROM submissions s \
-              WHERE s.retired_at IS NULL AND s.pick_key {from} {point} \
+              WHERE s.retired_at IS NULL AND s.held_at IS NULL AND s.pick_key {from} {point} \
                 AND s.id IS DISTINCT FROM {exclude} \
                 AND s.submitted_by IS DISTINCT FROM {voter} \
                 AND NOT EXISTS (SELECT 1 FROM votes v \

@@ -21,7 +21,7 @@ pub(crate) fn may_see(viewer: &str, picture: &str) -> String {
 }
 
 /// Whether `voter` may see picture `picture` (its owner or one of its voters); `None` when the
-/// picture is not in play (deleted or retired).
+/// picture is not in play (deleted, retired, or held for moderation).
 pub(crate) async fn seen_by(
     pool: &sqlx::PgPool,
     voter: crate::server::voter::VoterId,
@@ -31,7 +31,7 @@ pub(crate) async fn seen_by(
         r#"SELECT s.submitted_by IS NOT DISTINCT FROM $1
                   OR EXISTS (SELECT 1 FROM votes r WHERE r.voter_id = $1 AND r.submission_id = s.id)
                   AS "seen!"
-           FROM submissions s WHERE s.id = $2 AND s.retired_at IS NULL"#,
+           FROM submissions s WHERE s.id = $2 AND s.retired_at IS NULL AND s.held_at IS NULL"#,
         voter.0,
         picture.0,
     )

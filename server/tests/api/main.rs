@@ -15,6 +15,7 @@ mod helpers;
 mod housekeeping;
 mod integrity;
 mod leaderboards;
+mod moderation;
 mod pages;
 mod retirement;
 mod server_limits;

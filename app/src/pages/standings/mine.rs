@@ -1,10 +1,11 @@
 //! `/my-pictures`: the signed-in member's pictures with how each stands, in the order they
-//! choose; retired ones say why and until when they are kept.
+//! choose; retired ones say why and until when they are kept; removed ones, why.
 
 use super::load_failed;
 use crate::{
-    api::load_my_pictures,
+    api::{load_my_pictures, load_my_removals},
     error::ErrorCode,
+    pages::forms::{FormSuccess, has_flag},
     standings::pictures::{MyPicture, MySort},
     tiles::PictureTile,
 };
@@ -17,10 +18,13 @@ pub fn MyPicturesPage() -> impl IntoView {
     let query = use_query_map();
     let sort = move || query.with(|q| MySort::from_key(&q.get("sort").unwrap_or_default()));
     let pictures = Resource::new(sort, |sort| load_my_pictures(sort.key().to_owned()));
+    let deleted = has_flag("deleted");
     view! {
         <Title text="My pictures"/>
         <section class="board">
             <h1>"My pictures"</h1>
+            {move || deleted().then(|| view! { <FormSuccess>"Your picture was deleted, with its votes."</FormSuccess> })}
+            <Removals/>
             <nav class="board-tabs" aria-label="Sort by">
                 {MySort::ALL.into_iter().map(|option| view! {
                     <a href=format!("/my-pictures?sort={}", option.key())
@@ -105,5 +109,27 @@ fn MyPictureRow(picture: MyPicture) -> impl IntoView {
             <td>{views}</td>
             <td>{shares}</td>
         </tr>
+    }
+}
+
+/// The member's pictures a moderator removed, and why.
+#[component]
+fn Removals() -> impl IntoView {
+    let removals = Resource::new(|| (), |()| load_my_removals());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                removals.await.ok().filter(|removed| !removed.is_empty()).map(|removed| view! {
+                    <div class="notice" role="status">
+                        <p>"A moderator removed some of your pictures after voters reported them:"</p>
+                        <ul>
+                            {removed.into_iter().map(|removal| view! {
+                                <li>{format!("“{}”, on {}: {}.", removal.title, removal.removed_on, removal.reason)}</li>
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })
+            })}
+        </Transition>
     }
 }

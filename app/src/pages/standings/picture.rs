@@ -10,7 +10,11 @@ use super::{
 use crate::{
     api::{RatePicture, SharePicture, load_picture},
     error::{AppError, ErrorCode},
-    pages::{forms::FormProblem, tiles::LOCK_SVG},
+    pages::{
+        forms::FormProblem,
+        moderation::{OwnerControls, ReportForm},
+        tiles::LOCK_SVG,
+    },
     standings::pictures::{PicturePage, PictureStats, is_share_code},
     tiles::PictureTile,
 };
@@ -90,7 +94,15 @@ fn PictureView(page: PicturePage) -> impl IntoView {
                     <p class="notice" role="status">{notice.explanation()}</p>
                 })}
                 {match stats {
-                    Some(stats) => view! { <Standing stats is_owner/> <ShareBox id site_url/> }.into_any(),
+                    Some(stats) => view! {
+                        <Standing stats is_owner/>
+                        <ShareBox id site_url/>
+                        {if is_owner {
+                            view! { <OwnerControls id title=title.clone()/> }.into_any()
+                        } else {
+                            view! { <ReportForm id from="picture"/> }.into_any()
+                        }}
+                    }.into_any(),
                     None => view! { <LockedInvitation id title/> }.into_any(),
                 }}
             </div>

@@ -7,7 +7,7 @@ mod states;
 use crate::{
     api::{CastVote, CurrentView, current_view},
     error::{AppError, ErrorCode},
-    pages::forms::posted_problem,
+    pages::{forms::posted_problem, moderation::ReportForm},
     votes::{VOTE_NOT_SAVED, VoteView},
 };
 use leptos::prelude::*;
@@ -126,6 +126,7 @@ fn VoteLoop(initial: VoteView, posted_problem: Option<ErrorCode>) -> impl IntoVi
             <Show when=move || current.with(Option::is_some)>
                 <RatingForm state cast/>
             </Show>
+            {move || current.get().map(|reveal| view! { <ReportForm id=reveal.picture.id.0 from="vote"/> })}
         </div>
     }
 }

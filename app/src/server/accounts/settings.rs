@@ -166,17 +166,13 @@ pub async fn delete_account(
 ) -> Result<(), AccountError> {
     confirm_password(state, user.user_id, password).await?;
     let mut tx = state.pool.begin().await?;
-    // Votes have no foreign key to pictures (see migration 3): the pictures go first, which
-    // waits for any vote on them being written, then their votes.
-    let removed = sqlx::query_scalar!(
-        "DELETE FROM submissions WHERE submitted_by = $1 RETURNING id",
+    let theirs = sqlx::query_scalar!(
+        "SELECT id FROM submissions WHERE submitted_by = $1 FOR UPDATE",
         user.voter_id.0,
     )
     .fetch_all(&mut *tx)
     .await?;
-    sqlx::query!("DELETE FROM votes WHERE submission_id = ANY($1)", &removed)
-        .execute(&mut *tx)
-        .await?;
+    let removed = crate::server::moderation::pictures::delete(&mut tx, &theirs).await?;
     sqlx::query!("DELETE FROM users WHERE id = $1", user.user_id.0).execute(&mut *tx).await?;
     tx.commit().await?;
     tracing::info!(user = %user.user_id, pictures = removed.len(), "account deleted");

@@ -116,7 +116,8 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
                     WHEN v.requested_submission_id IS NULL THEN p.next_id \
                     WHEN v.requested_submission_id <> p.submission_id \
                      AND EXISTS (SELECT 1 FROM submissions q \
-                                 WHERE q.id = v.requested_submission_id AND q.retired_at IS NULL) \
+                                 WHERE q.id = v.requested_submission_id AND q.retired_at IS NULL \
+                                   AND q.held_at IS NULL) \
                         THEN v.requested_submission_id ELSE p.next_id END, \
                 requested_submission_id = NULL, revealed_at = now(), \
                 last_submission_id = p.submission_id, last_rating = p.rating, \

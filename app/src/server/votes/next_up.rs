@@ -75,7 +75,8 @@ pub async fn request_first(
 ) -> Result<(), NextUpError> {
     let made = sqlx::query!(
         "INSERT INTO voters (id, current_submission_id, revealed_at)
-         SELECT $1, s.id, now() FROM submissions s WHERE s.id = $2 AND s.retired_at IS NULL
+         SELECT $1, s.id, now() FROM submissions s
+          WHERE s.id = $2 AND s.retired_at IS NULL AND s.held_at IS NULL
          ON CONFLICT (id) DO NOTHING",
         voter.0,
         picture.0,
