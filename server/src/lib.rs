@@ -6,6 +6,7 @@ pub mod config;
 pub mod database;
 pub mod embedded_pg;
 pub mod jobs;
+pub mod metrics;
 pub mod routes;
 pub mod secret_key;
 pub mod seed;

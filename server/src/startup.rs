@@ -69,6 +69,8 @@ pub struct Application {
     limits: ConnectionLimits,
     jobs: Vec<jobs::Job>,
     views: ViewsWriter,
+    /// `/metrics` on its own address, when configured.
+    metrics: Option<(TcpListener, Router)>,
 }
 
 /// Writes the views counted in memory (see `app::server::standings::reach`).
@@ -134,6 +136,19 @@ impl Application {
         });
         let views =
             ViewsWriter { state: state.clone(), every: settings.standings.views_write_every() };
+        crate::metrics::handle();
+        let metrics = match settings.server.metrics_listen {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| StartupError::Listen { addr, source })?;
+                let router = Router::new()
+                    .route("/metrics", axum::routing::get(routes::http_metrics::open))
+                    .with_state(state.clone());
+                Some((listener, router))
+            }
+            None => None,
+        };
         let router = routes::router(
             state,
             &RouterSettings {
@@ -161,11 +176,16 @@ impl Application {
                 (&settings.standings.retirement_rules()).into(),
             ),
         ];
-        Ok(Self { listener, router, database, vote_writers, pool, limits, jobs, views })
+        Ok(Self { listener, router, database, vote_writers, pool, limits, jobs, views, metrics })
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Where `/metrics` is served to anybody, when configured.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -180,12 +200,28 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        let Self { listener, router, database, vote_writers, pool, limits, jobs, views } = self;
+        let Self { listener, router, database, vote_writers, pool, limits, jobs, views, metrics } =
+            self;
         let jobs = jobs::Jobs::spawn(&pool, &jobs);
         let (stop_views, views_stopping) = tokio::sync::watch::channel(false);
         let views_pool = pool.clone();
         let views_writer = tokio::spawn(async move {
             views.state.views.write_every(views_pool, views.every, views_stopping).await;
+        });
+        let (stop_metrics, metrics_stopping) = tokio::sync::watch::channel(false);
+        let upkeep = tokio::spawn(crate::metrics::upkeep(metrics_stopping.clone()));
+        let metrics_server = metrics.map(|(listener, router)| {
+            let mut stopping = metrics_stopping;
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = stopping.wait_for(|stop| *stop).await;
+                };
+                if let Err(error) =
+                    axum::serve(listener, router).with_graceful_shutdown(stopped).await
+                {
+                    tracing::error!(%error, "the metrics address stopped serving");
+                }
+            })
         });
         let cluster_exit = database.cluster_exit();
         let (died, mut death) = tokio::sync::oneshot::channel::<String>();
@@ -199,6 +235,11 @@ impl Application {
             }
         };
         let served = serve::serve(listener, router, limits, stop).await;
+        let _ = stop_metrics.send(true);
+        let _ = upkeep.await;
+        if let Some(metrics_server) = metrics_server {
+            let _ = tokio::time::timeout(JOB_DRAIN, metrics_server).await;
+        }
         // Gone before the pool closes: a run cut short is redone next time.
         jobs.stop(JOB_DRAIN).await;
         if tokio::time::timeout(WRITER_DRAIN, vote_writers.finish()).await.is_err() {

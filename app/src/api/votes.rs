@@ -42,7 +42,11 @@ pub async fn cast_vote(ticket: String, rating: String) -> Result<VoteOutcome, Ap
         let network = crate::server::client_address().into();
         Ok(votes::cast_vote(&state, voter, network, &ticket, &rating).await?)
     };
-    form_outcome(outcome.await, OnSuccess::StayOnForm, "/")
+    let outcome: Result<VoteOutcome, AppError> = outcome.await;
+    // Recorded, or refused and why (`too_fast`, `already_rated`, …): a fixed set of codes.
+    let counted_as = outcome.as_ref().map_or_else(|error| error.code.as_str(), |_| "recorded");
+    metrics::counter!("votes_total", "outcome" => counted_as).increment(1);
+    form_outcome(outcome, OnSuccess::StayOnForm, "/")
 }
 
 /// "Rate it to see it" on a locked tile: the picture becomes the voter's next one (at once when

@@ -52,6 +52,9 @@ pub struct ServerSettings {
     /// Only for connections from these is the client taken from `X-Forwarded-For` or
     /// `Forwarded`; anybody else's such headers are ignored.
     pub trusted_proxies: Vec<String>,
+    /// Where `/metrics` is also served, to anybody who can connect (such as `127.0.0.1:9464`,
+    /// for a Prometheus on this machine); unset: only admins get it, on the site.
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -123,6 +126,7 @@ impl Default for Settings {
                 max_connections: 4096,
                 header_read_timeout_secs: 10,
                 trusted_proxies: Vec::new(),
+                metrics_listen: None,
             },
             database: DatabaseSettings {
                 url: None,

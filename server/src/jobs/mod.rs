@@ -99,6 +99,10 @@ async fn run_if_due(
     let started = Instant::now();
     let outcome = (job.run)(pool.clone()).await;
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let outcome_label = if outcome.is_ok() { "done" } else { "failed" };
+    metrics::counter!("job_runs_total", "job" => job.name, "outcome" => outcome_label).increment(1);
+    metrics::histogram!("job_duration_seconds", "job" => job.name)
+        .record(started.elapsed().as_secs_f64());
     let (turn, rows, error) = match &outcome {
         Ok(rows) => (Turn::Ran(*rows), *rows, None),
         Err(error) => {

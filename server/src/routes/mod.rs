@@ -4,6 +4,7 @@ pub mod client_address;
 mod cross_site;
 mod feeds;
 mod health;
+pub mod http_metrics;
 mod identity;
 mod media;
 mod teasers;
@@ -81,7 +82,8 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
         .route("/feeds/new.atom", get(feeds::new))
         .fallback_service(static_files(&state, not_found))
         .layer(timeout(settings.request_timeout))
-        .merge(site);
+        .merge(site)
+        .layer(axum::middleware::from_fn(http_metrics::record));
     with_security_headers(routes, settings.https)
         .layer(
             ServiceBuilder::new()
@@ -117,6 +119,7 @@ where
         .leptos_routes_with_context(state, PAGE_ROUTES.clone(), context, app_shell)
         .route("/api/{*fn_name}", post(server_function))
         .layer(timeout(settings.request_timeout))
+        .route("/metrics", get(http_metrics::for_admins))
         .route(
             "/upload",
             post(uploads::upload).layer(

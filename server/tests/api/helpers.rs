@@ -77,6 +77,8 @@ async fn fresh_database() -> String {
 
 pub struct TestApp {
     pub address: String,
+    /// Where `/metrics` is open to anybody, when the test configured it.
+    pub metrics_addr: Option<std::net::SocketAddr>,
     pub database_url: String,
     pub pool: PgPool,
     pub signer: Signer,
@@ -113,6 +115,7 @@ pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Setting
     adjust(&mut settings);
     let app = Application::build(&settings, Location::Configured).await.expect("the app builds");
     let address = format!("http://{}", app.local_addr().expect("an address"));
+    let metrics_addr = app.metrics_addr();
     let pool = app.pool().clone();
     let (shutdown, stop) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
@@ -121,6 +124,7 @@ pub async fn spawn_app_with(demo_pictures: u32, adjust: impl FnOnce(&mut Setting
     let key = SecretKey::new(TEST_SECRET.as_bytes()).expect("a long enough key");
     TestApp {
         address,
+        metrics_addr,
         database_url,
         pool,
         signer: Signer::new(&key),

@@ -15,6 +15,7 @@ mod helpers;
 mod housekeeping;
 mod integrity;
 mod leaderboards;
+mod metrics;
 mod moderation;
 mod pages;
 mod retirement;

@@ -121,21 +121,21 @@ async fn only_a_picture_you_have_seen_can_be_reported_and_only_so_often() {
     // The picture in front of a visitor who has not voted yet can be reported.
     assert!(report(&app, &mut visitor, shown, "spam").await.is_success());
 
-    // A day's reports, then one too many.
-    let mut busy = viewer_of(&app, ids[0].0).await;
+    // A day's reports, then one too many (on a picture nobody else reported).
+    let mut busy = viewer_of(&app, unseen).await;
     let voter = busy.voter_id(&app);
     sqlx::query!(
         "INSERT INTO picture_reports (submission_id, voter_id, reason)
          SELECT id, $1, 'spam' FROM submissions WHERE id <> $2 ORDER BY id LIMIT $3",
         voter.0,
-        ids[0].0,
+        unseen,
         MAX_REPORTS_PER_DAY,
     )
     .execute(&app.pool)
     .await
     .unwrap();
-    assert_eq!(report(&app, &mut busy, ids[0].0, "spam").await, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(reports(&app, ids[0].0).await, 0);
+    assert_eq!(report(&app, &mut busy, unseen, "spam").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(reports(&app, unseen).await, 0);
 }
 
 /// Holds `picture` with reports from new viewers.

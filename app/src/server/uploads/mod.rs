@@ -105,9 +105,14 @@ pub async fn submit(
     upload: Vec<u8>,
     _allowed: UploadAllowed,
 ) -> Result<SubmissionId, UploadError> {
-    let processed =
-        super::blocking::run_with_permit(&state.image_work, move || pipeline::process(&upload))
-            .await??;
+    let processed = super::blocking::run_with_permit(&state.image_work, move || {
+        // Timed inside the permit: the decode and resize, not the wait for a core.
+        let started = std::time::Instant::now();
+        let processed = pipeline::process(&upload);
+        metrics::histogram!("upload_pipeline_seconds").record(started.elapsed().as_secs_f64());
+        processed
+    })
+    .await??;
     let id = store(state, user, title, processed).await?.ok_or(UploadError::DailyLimit)?;
     tracing::info!(submission = %id, user = %user.user_id, "picture uploaded");
     Ok(id)

@@ -211,7 +211,9 @@ async fn execute(
     let mut first_points = Vec::with_capacity(size);
     let mut networks = Vec::with_capacity(size);
     let mut looks = Vec::with_capacity(size);
-    for Job { ballot, .. } in batch {
+    let queue_wait = metrics::histogram!("vote_queue_wait_seconds");
+    for Job { ballot, queued_at, .. } in batch {
+        queue_wait.record(queued_at.elapsed().as_secs_f64());
         voters.push(ballot.voter.0);
         submissions.push(ballot.submission.0);
         ratings.push(i16::from(ballot.rating.get()));
@@ -236,6 +238,9 @@ async fn execute(
     let rows =
         tokio::time::timeout(timeout, statement).await.map_err(|_| sqlx::Error::PoolTimedOut)??;
     let elapsed = started.elapsed();
+    metrics::histogram!("vote_commit_seconds").record(elapsed.as_secs_f64());
+    #[allow(clippy::cast_precision_loss)] // a batch holds at most a few thousand ballots
+    metrics::histogram!("vote_batch_size").record(size as f64);
     if elapsed > super::SLOW {
         tracing::warn!(size, ?elapsed, "slow vote batch");
     }
