@@ -5,6 +5,7 @@ pub mod api;
 pub mod error;
 pub mod integrity;
 pub mod moderation;
+pub mod operators;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -31,6 +32,7 @@ use pages::{
     admin::FlaggedVotesPage,
     moderation::HeldPicturesPage,
     not_found::NotFound,
+    operators::{KpiDashboardPage, SystemDashboardPage},
     profile::ProfilePage,
     standings::{
         about::AboutScoresPage, boards::LeaderboardPage, mine::MyPicturesPage,
@@ -127,6 +129,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("my-pictures") view=MyPicturesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("about"), StaticSegment("scores")) view=AboutScoresPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view=KpiDashboardPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("system")) view=SystemDashboardPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("votes")) view=FlaggedVotesPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("pictures")) view=HeldPicturesPage ssr=SsrMode::Async/>
                 </Routes>

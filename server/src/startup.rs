@@ -133,6 +133,7 @@ impl Application {
             uploads_in_flight: InFlight::new(app::uploads::MAX_UPLOADS_IN_FLIGHT),
             views: ViewCounts::default(),
             retirement: settings.standings.retirement_rules(),
+            data_dir: settings.database.data_dir.clone(),
         });
         let views =
             ViewsWriter { state: state.clone(), every: settings.standings.views_write_every() };
@@ -171,6 +172,7 @@ impl Application {
             jobs::housekeeping(HOUSEKEEPING_INTERVAL),
             jobs::ranking(Duration::from_secs(settings.standings.rank_every_secs)),
             jobs::anomalies(Duration::from_secs(settings.votes.anomaly_check_every_secs)),
+            jobs::kpis(),
             jobs::retirement(
                 settings.standings.retire_every(),
                 (&settings.standings.retirement_rules()).into(),

@@ -3,10 +3,12 @@
 
 mod accounts;
 mod moderation;
+mod operators;
 mod standings;
 mod votes;
 
 pub use accounts::*;
 pub use moderation::*;
+pub use operators::*;
 pub use standings::*;
 pub use votes::*;

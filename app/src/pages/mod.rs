@@ -3,6 +3,7 @@ pub mod admin;
 pub mod forms;
 pub mod moderation;
 pub mod not_found;
+pub mod operators;
 pub mod profile;
 pub mod standings;
 pub mod tiles;

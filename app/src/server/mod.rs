@@ -6,6 +6,7 @@ pub mod cookies;
 pub mod identity;
 pub mod in_flight;
 pub mod moderation;
+pub mod operators;
 pub mod outcome;
 pub mod picks;
 pub mod rate_limits;
@@ -69,6 +70,8 @@ pub struct Shared {
     pub views: standings::reach::ViewCounts,
     /// What the retirement cycle does (it runs in the server binary's jobs).
     pub retirement: crate::standings::pictures::RetirementRules,
+    /// The folder the site keeps its data in, whose free space the system dashboard shows.
+    pub data_dir: std::path::PathBuf,
 }
 
 impl AppState {

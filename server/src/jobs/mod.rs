@@ -12,6 +12,7 @@
 
 pub mod anomalies;
 pub mod housekeeping;
+pub mod kpis;
 pub mod ranking;
 pub mod retirement;
 
@@ -153,6 +154,16 @@ pub fn anomalies(every: Duration) -> Job {
         lock_key: 0x726d_6404,
         every,
         run: Arc::new(move |pool| Box::pin(async move { anomalies::run(&pool, &detectors).await })),
+    }
+}
+
+/// Samples the key figures once a minute, and rolls old samples up.
+pub fn kpis() -> Job {
+    Job {
+        name: "kpis",
+        lock_key: 0x726d_6405,
+        every: Duration::from_secs(60),
+        run: Arc::new(|pool| Box::pin(async move { kpis::sample(&pool).await })),
     }
 }
 

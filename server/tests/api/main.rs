@@ -17,6 +17,7 @@ mod integrity;
 mod leaderboards;
 mod metrics;
 mod moderation;
+mod operators;
 mod pages;
 mod retirement;
 mod server_limits;

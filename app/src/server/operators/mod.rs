@@ -1,0 +1,4 @@
+//! What the operators' dashboards read: the key figures ([`kpis`]) and the system's ([`system`]).
+
+pub mod kpis;
+pub mod system;
