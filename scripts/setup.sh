@@ -108,6 +108,9 @@ if [ "$want" = "test" ]; then
     python3 -c 'import lxml' 2>/dev/null || python3 -m pip install --quiet lxml
   fi
 
+  step "InfluxDB (the KPI export is tested against a real one on loopback)"
+  if command -v influxd >/dev/null; then ok "installed"; else apt_install influxdb; fi
+
   step "Node.js and npm"
   if command -v npm >/dev/null; then ok "node $(node --version), npm $(npm --version)"; else apt_install nodejs npm; fi
 

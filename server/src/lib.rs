@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod embedded_pg;
+pub mod influx;
 pub mod jobs;
 pub mod metrics;
 pub mod routes;

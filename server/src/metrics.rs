@@ -6,7 +6,7 @@
 //! renders the same figures. Histograms keep their samples until the next upkeep, so upkeep runs
 //! every [`UPKEEP_EVERY`] whether anybody scrapes or not: memory stays bounded.
 //!
-//! Served at `/metrics` to admins (404 for everybody else), and, when `server.metrics_listen` is
+//! Served at `/metrics` to admins (404 for everybody else), and, when `metrics.listen` is
 //! set, on that address to anybody who can reach it (meant for loopback or a private network).
 
 use app::server::AppState;

@@ -138,7 +138,7 @@ impl Application {
         let views =
             ViewsWriter { state: state.clone(), every: settings.standings.views_write_every() };
         crate::metrics::handle();
-        let metrics = match settings.server.metrics_listen {
+        let metrics = match settings.metrics.listen {
             Some(addr) => {
                 let listener = TcpListener::bind(addr)
                     .await
@@ -172,7 +172,7 @@ impl Application {
             jobs::housekeeping(HOUSEKEEPING_INTERVAL),
             jobs::ranking(Duration::from_secs(settings.standings.rank_every_secs)),
             jobs::anomalies(Duration::from_secs(settings.votes.anomaly_check_every_secs)),
-            jobs::kpis(),
+            jobs::kpis(influx_export(settings)),
             jobs::retirement(
                 settings.standings.retire_every(),
                 (&settings.standings.retirement_rules()).into(),
@@ -293,6 +293,12 @@ fn signing_key(settings: &Settings, location: &Location) -> Result<SecretKey, St
         }
         _ => secret_key::load_or_create(settings)?,
     })
+}
+
+/// The InfluxDB export, when configured (the address was checked with the settings).
+fn influx_export(settings: &Settings) -> Option<crate::influx::InfluxExport> {
+    let url = settings.metrics.influxdb_url.as_deref()?;
+    crate::influx::InfluxExport::new(url, settings.metrics.database()).ok()
 }
 
 /// SMTP when it is configured, else the outbox folder.

@@ -12,8 +12,10 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::{net::IpAddr, path::PathBuf, time::Duration};
 
+mod metrics;
 mod standings;
 mod votes;
+pub use metrics::MetricsSettings;
 pub use standings::StandingsSettings;
 pub use votes::VoteSettings;
 
@@ -26,6 +28,7 @@ pub struct Settings {
     pub standings: StandingsSettings,
     pub accounts: AccountSettings,
     pub site: SiteSettings,
+    pub metrics: MetricsSettings,
     /// Signs voter cookies and vote tickets. At least 32 bytes. When unset, a random key is
     /// generated once and kept in `<data_dir>/secret.key`; set it explicitly when several
     /// instances serve the same site.
@@ -52,9 +55,6 @@ pub struct ServerSettings {
     /// Only for connections from these is the client taken from `X-Forwarded-For` or
     /// `Forwarded`; anybody else's such headers are ignored.
     pub trusted_proxies: Vec<String>,
-    /// Where `/metrics` is also served, to anybody who can connect (such as `127.0.0.1:9464`,
-    /// for a Prometheus on this machine); unset: only admins get it, on the site.
-    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -126,7 +126,6 @@ impl Default for Settings {
                 max_connections: 4096,
                 header_read_timeout_secs: 10,
                 trusted_proxies: Vec::new(),
-                metrics_listen: None,
             },
             database: DatabaseSettings {
                 url: None,
@@ -152,6 +151,7 @@ impl Default for Settings {
                 sign_ups_per_client_per_hour: 10,
             },
             site: SiteSettings { root: PathBuf::from("target/site") },
+            metrics: MetricsSettings::default(),
             secret_key: None,
         }
     }
@@ -227,6 +227,7 @@ impl Settings {
             )));
         }
         self.votes.validate().map_err(ConfigError::Rule)?;
+        self.metrics.validate().map_err(ConfigError::Rule)?;
         if u32::try_from(self.votes.writers).unwrap_or(u32::MAX) >= self.database.max_connections {
             return Err(ConfigError::Rule(
                 "database.max_connections must exceed votes.writers, or pages could not load under load".into(),

@@ -3,8 +3,10 @@
 //! older than [`MINUTES_KEPT`] become hours, hours older than [`HOURS_KEPT`] become days.
 //!
 //! The figures are read by `app::server::operators::kpis::figures_now`, which the dashboard also
-//! uses for its live point.
+//! uses for its live point. When `metrics.influxdb_url` is set, each new row also goes to
+//! InfluxDB (see `crate::influx`); a failure there is logged and changes nothing here.
 
+use crate::influx::{self, InfluxExport};
 use app::server::operators::kpis::figures_now;
 use sqlx::PgPool;
 
@@ -16,7 +18,20 @@ pub const HOURS_KEPT: &str = "90 days";
 /// Writes this minute's row (once: a second run in the same minute changes nothing) and rolls
 /// old rows up; answers the rows written or rolled.
 pub async fn sample(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    sample_and_export(pool, None).await
+}
+
+/// [`sample`], sending a newly written row to `export` too.
+pub async fn sample_and_export(
+    pool: &PgPool,
+    export: Option<&InfluxExport>,
+) -> Result<u64, sqlx::Error> {
     let now = figures_now(pool).await?;
+    let at = sqlx::query_scalar!(
+        r#"SELECT extract(epoch FROM date_trunc('minute', now()))::int8 AS "at!""#
+    )
+    .fetch_one(pool)
+    .await?;
     let written = sqlx::query!(
         "INSERT INTO kpi_samples (resolution, at, counted_votes, discounted_votes, voters,
                                   regulars, members, uploaders, uploads, reports, active_voters)
@@ -35,6 +50,11 @@ pub async fn sample(pool: &PgPool) -> Result<u64, sqlx::Error> {
     .execute(pool)
     .await?
     .rows_affected();
+    if let (Some(export), 1) = (export, written)
+        && let Err(error) = export.write(&influx::line(&now, at)).await
+    {
+        tracing::warn!(error = %app::server::ErrorChain(&error), "could not send the key figures to InfluxDB");
+    }
     Ok(written + roll_up(pool).await?)
 }
 

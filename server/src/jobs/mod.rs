@@ -157,13 +157,18 @@ pub fn anomalies(every: Duration) -> Job {
     }
 }
 
-/// Samples the key figures once a minute, and rolls old samples up.
-pub fn kpis() -> Job {
+/// Samples the key figures once a minute (sending them to `export` too), and rolls old samples
+/// up.
+pub fn kpis(export: Option<crate::influx::InfluxExport>) -> Job {
+    let export = export.map(Arc::new);
     Job {
         name: "kpis",
         lock_key: 0x726d_6405,
         every: Duration::from_secs(60),
-        run: Arc::new(|pool| Box::pin(async move { kpis::sample(&pool).await })),
+        run: Arc::new(move |pool| {
+            let export = export.clone();
+            Box::pin(async move { kpis::sample_and_export(&pool, export.as_deref()).await })
+        }),
     }
 }
 

@@ -13,6 +13,7 @@ mod crash;
 mod embedded;
 mod helpers;
 mod housekeeping;
+mod influx;
 mod integrity;
 mod leaderboards;
 mod metrics;

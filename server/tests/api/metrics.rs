@@ -109,7 +109,7 @@ async fn scrape(app: &TestApp, visitor: &Visitor) -> (StatusCode, String) {
 #[tokio::test]
 async fn metrics_are_prometheus_text_count_votes_and_are_for_admins_only() {
     let app = spawn_app_with(10, |settings| {
-        settings.server.metrics_listen = Some("127.0.0.1:0".parse().unwrap());
+        settings.metrics.listen = Some("127.0.0.1:0".parse().unwrap());
     })
     .await;
     assert_eq!(scrape(&app, &Visitor::new()).await.0, StatusCode::NOT_FOUND);

@@ -161,7 +161,7 @@ impl BucketRow {
 
 /// The steps from the buckets' totals, the figures as they stand now ending the current one.
 /// A step is what its totals grew by since the step before (for the first, since its own first
-/// sample).
+/// sample, or since nothing when there is no sample yet).
 fn steps(mut rows: Vec<BucketRow>, now: &Figures, bucket: f64, label: String) -> Vec<KpiStep> {
     let live = BucketRow {
         label,
@@ -181,6 +181,10 @@ fn steps(mut rows: Vec<BucketRow>, now: &Figures, bucket: f64, label: String) ->
         reports: now.reports,
         active_voters: now.active_voters,
     };
+    // Before the first step: its own first sample; with no sample at all yet (the sampler first
+    // runs a minute after start), nothing, so that the live step shows what the site has done.
+    let none = Totals { counted_votes: 0, discounted_votes: 0, voters: 0, members: 0, uploads: 0 };
+    let mut before = rows.first().map_or(none, |row| row.first);
     match rows.last_mut() {
         Some(last) if (last.at_secs - bucket).abs() < 0.5 => {
             last.reports += live.reports;
@@ -193,12 +197,9 @@ fn steps(mut rows: Vec<BucketRow>, now: &Figures, bucket: f64, label: String) ->
         }
         _ => rows.push(live),
     }
-    let mut before = rows.first().map(|row| row.first);
     rows.iter()
         .map(|row| {
-            let base = before.unwrap_or(row.first);
-            before = Some(row.totals());
-            let before = base;
+            let before = std::mem::replace(&mut before, row.totals());
             // Totals fall when things are deleted; a step never shows less than nothing.
             let grown = |after: i64, earlier: i64| (after - earlier).max(0);
             KpiStep {
@@ -213,4 +214,50 @@ fn steps(mut rows: Vec<BucketRow>, now: &Figures, bucket: f64, label: String) ->
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(at_secs: f64, first_counted: i64, counted: i64) -> BucketRow {
+        let totals = Totals {
+            counted_votes: first_counted,
+            discounted_votes: 0,
+            voters: 0,
+            members: 0,
+            uploads: 0,
+        };
+        BucketRow {
+            label: format!("{at_secs}"),
+            at_secs,
+            first: totals,
+            counted_votes: counted,
+            discounted_votes: 0,
+            voters: 0,
+            members: 0,
+            uploads: 0,
+            reports: 0,
+            active_voters: 0,
+        }
+    }
+
+    fn now(counted: i64) -> Figures {
+        Figures { counted_votes: counted, ..Figures::default() }
+    }
+
+    fn counted(steps: &[KpiStep]) -> Vec<i64> {
+        steps.iter().map(|step| step.counted_votes).collect()
+    }
+
+    #[test]
+    fn steps_are_growth_and_the_live_one_ends_now() {
+        // No sample yet: the live step is everything so far.
+        assert_eq!(counted(&steps(vec![], &now(5), 120.0, "now".into())), [5]);
+        // A sample earlier in the current bucket: the growth since it.
+        assert_eq!(counted(&steps(vec![row(120.0, 3, 3)], &now(5), 120.0, "now".into())), [2]);
+        // Earlier buckets, then a new one for now; totals that fell show nothing, not less.
+        let rows = vec![row(0.0, 1, 4), row(60.0, 5, 9), row(90.0, 8, 8)];
+        assert_eq!(counted(&steps(rows, &now(12), 120.0, "now".into())), [3, 5, 0, 4]);
+    }
 }

@@ -54,6 +54,10 @@ pub struct Opened {
 /// Stops the finding's votes counting, under a new case. Votes already not counting are left
 /// in their own case; a finding none of whose votes still count opens no case (`None`).
 pub async fn discount(pool: &PgPool, finding: &Finding) -> Result<Option<Opened>, sqlx::Error> {
+    retrying(|| discount_once(pool, finding)).await
+}
+
+async fn discount_once(pool: &PgPool, finding: &Finding) -> Result<Option<Opened>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let reason: &str = finding.reason.into();
     let case = sqlx::query_scalar!(
@@ -75,6 +79,10 @@ pub async fn discount(pool: &PgPool, finding: &Finding) -> Result<Option<Opened>
 /// Makes the case's votes count again, as an admin decided (so they are marked reviewed, and
 /// the detectors leave their voters alone); answers how many did.
 pub async fn restore(pool: &PgPool, case: CaseId) -> Result<u64, sqlx::Error> {
+    retrying(|| restore_once(pool, case)).await
+}
+
+async fn restore_once(pool: &PgPool, case: CaseId) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let votes: Vec<VoteKey> = sqlx::query!(
         "SELECT voter_id, submission_id FROM votes WHERE flag_case_id = $1 AND NOT counted",
@@ -104,6 +112,32 @@ pub async fn confirm(pool: &PgPool, case: CaseId) -> Result<u64, sqlx::Error> {
     close(&mut tx, case, "confirmed").await?;
     tx.commit().await?;
     Ok(confirmed)
+}
+
+/// Runs `attempt` again (a few times, after a short pause) when the database broke a deadlock
+/// by aborting it, or its locks waited too long. Votes being written lock their pictures'
+/// tallies in their own order, as do discounts and restores running together; whichever the
+/// database picks rolls back whole, so trying again is safe.
+async fn retrying<T, F, Fut>(mut attempt: F) -> Result<T, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, sqlx::Error>>,
+{
+    const DEADLOCK: &str = "40P01";
+    const LOCK_NOT_AVAILABLE: &str = "55P03";
+    let mut tries = 0u32;
+    loop {
+        match attempt().await {
+            Err(sqlx::Error::Database(error))
+                if tries < 5
+                    && matches!(error.code().as_deref(), Some(DEADLOCK | LOCK_NOT_AVAILABLE)) =>
+            {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(u64::from(tries) * 20)).await;
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
 async fn close(tx: &mut PgConnection, case: CaseId, decision: &str) -> Result<(), sqlx::Error> {
