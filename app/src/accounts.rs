@@ -161,6 +161,8 @@ pub struct SignedIn {
     pub username: String,
     pub display_name: String,
     pub email_verified: bool,
+    /// Shown the way to the admin pages.
+    pub is_admin: bool,
 }
 
 /// A public profile.

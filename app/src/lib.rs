@@ -163,6 +163,7 @@ fn SiteHeader() -> impl IntoView {
                             Ok(Some(user)) => view! {
                                 <a href="/upload">"Upload"</a>
                                 <a href="/my-pictures">"My pictures"</a>
+                                {user.is_admin.then(|| view! { <a href="/admin">"Admin"</a> })}
                                 <a href=format!("/u/{}", user.username)>{user.display_name}</a>
                                 <a href="/settings">"Settings"</a>
                                 <ActionForm action=log_out attr:class="inline-form">

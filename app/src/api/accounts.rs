@@ -16,6 +16,7 @@ pub async fn who_is_signed_in() -> Result<Option<SignedIn>, AppError> {
         username: user.username,
         display_name: user.display_name,
         email_verified: user.email_verified,
+        is_admin: user.is_admin,
     }))
 }
 

@@ -47,7 +47,7 @@ pub async fn report_picture(id: i64, reason: String, from: String) -> Result<(),
 pub async fn load_held_pictures() -> Result<Vec<HeldPicture>, AppError> {
     use crate::server::{moderation::queue, outcome::loaded};
     let result = async {
-        let state = super::votes::admin_context().await?;
+        let state = super::votes::admin_context()?;
         queue::held(&state.pool).await.map_err(|error| unavailable(&error))
     };
     loaded(result.await)
@@ -71,7 +71,7 @@ pub async fn moderate_picture(
     };
     const PAGE: &str = "/admin/pictures";
     let result = async {
-        let state = super::votes::admin_context().await?;
+        let state = super::votes::admin_context()?;
         let decision = match (decision.as_str(), reason.as_deref().and_then(ReportReason::parse)) {
             ("approve", _) => ModerationDecision::Approve,
             ("remove", Some(reason)) => ModerationDecision::Remove(reason),

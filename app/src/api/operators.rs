@@ -15,7 +15,7 @@ pub async fn load_kpis(range: String) -> Result<KpiDashboard, AppError> {
         server::{operators::kpis, outcome::loaded},
     };
     let result = async {
-        let state = super::votes::admin_context().await?;
+        let state = super::votes::admin_context()?;
         kpis::dashboard(&state.pool, KpiRange::from_key(&range)).await.map_err(|e| unavailable(&e))
     };
     loaded(result.await)
@@ -26,7 +26,7 @@ pub async fn load_kpis(range: String) -> Result<KpiDashboard, AppError> {
 pub async fn load_system() -> Result<SystemFigures, AppError> {
     use crate::server::{operators::system, outcome::loaded};
     let result = async {
-        let state = super::votes::admin_context().await?;
+        let state = super::votes::admin_context()?;
         system::read(&state.pool, &state.data_dir).await.map_err(|e| unavailable(&e))
     };
     loaded(result.await)

@@ -86,7 +86,7 @@ pub async fn rate_picture(id: i64) -> Result<(), AppError> {
 pub async fn load_flagged_votes() -> Result<Vec<crate::integrity::FlaggedCase>, AppError> {
     use crate::server::{outcome::loaded, votes::review};
     let result = async {
-        let state = admin_context().await?;
+        let state = admin_context()?;
         review::waiting(&state.pool).await.map_err(|error| unavailable(&error))
     };
     loaded(result.await)
@@ -104,7 +104,7 @@ pub async fn review_flagged_votes(case: String, decision: String) -> Result<u64,
         },
     };
     let result = async {
-        let state = admin_context().await?;
+        let state = admin_context()?;
         let decision = match decision.as_str() {
             "confirm" => ReviewDecision::Confirm,
             "restore" => ReviewDecision::Restore,
@@ -129,14 +129,12 @@ pub async fn review_flagged_votes(case: String, decision: String) -> Result<u64,
 
 /// The state, if the request comes from a signed-in admin; "not found" for anybody else.
 #[cfg(feature = "ssr")]
-pub(super) async fn admin_context() -> Result<crate::server::AppState, AppError> {
-    use crate::{error::ErrorCode, server::votes::review};
+pub(super) fn admin_context() -> Result<crate::server::AppState, AppError> {
+    use crate::error::ErrorCode;
     let state = crate::server::state()?;
-    let user = crate::server::signed_in_user().ok_or(ErrorCode::NotFound)?;
-    match review::is_admin(&state.pool, user.user_id).await {
-        Ok(true) => Ok(state),
-        Ok(false) => Err(ErrorCode::NotFound.into()),
-        Err(error) => Err(unavailable(&error)),
+    match crate::server::signed_in_user() {
+        Some(user) if user.is_admin => Ok(state),
+        _ => Err(ErrorCode::NotFound.into()),
     }
 }
 

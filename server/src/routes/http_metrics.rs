@@ -1,6 +1,6 @@
 //! Requests counted and timed by route, and `/metrics` itself (see `crate::metrics`).
 
-use app::server::{AppState, accounts::sessions::SignedInUser, votes::review::is_admin};
+use app::server::{AppState, accounts::sessions::SignedInUser};
 use axum::{
     Extension,
     extract::{MatchedPath, Request, State},
@@ -51,11 +51,11 @@ pub async fn for_admins(
     State(state): State<AppState>,
     Extension(user): Extension<Option<SignedInUser>>,
 ) -> Response {
-    let admin = match user {
-        Some(user) => is_admin(&state.pool, user.user_id).await.unwrap_or(false),
-        None => false,
-    };
-    if admin { exposition(&state) } else { StatusCode::NOT_FOUND.into_response() }
+    if user.is_some_and(|user| user.is_admin) {
+        exposition(&state)
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
 }
 
 /// `GET /metrics` on the metrics address.

@@ -13,6 +13,9 @@ pub struct SignedInUser {
     pub username: String,
     pub display_name: String,
     pub email_verified: bool,
+    /// May see the admin pages (`ratemyderp admin grant`); read with the session, so a grant or
+    /// a revoke takes effect at the next request.
+    pub is_admin: bool,
     /// The session's token hash: logging out deletes exactly this session.
     pub session: [u8; 32],
 }
@@ -46,7 +49,7 @@ pub async fn find(pool: &PgPool, token: &str) -> Result<Option<SignedInUser>, sq
     let hash = secrets::token_hash(token);
     let row = sqlx::query!(
         r#"SELECT u.id AS "user_id: UserId", u.voter_id AS "voter_id: VoterId", u.username,
-                  u.display_name, u.email_verified_at IS NOT NULL AS "email_verified!"
+                  u.display_name, u.email_verified_at IS NOT NULL AS "email_verified!", u.is_admin
            FROM sessions s JOIN users u ON u.id = s.user_id
            WHERE s.token_hash = $1 AND s.expires_at > now()"#,
         hash.as_slice(),
@@ -59,6 +62,7 @@ pub async fn find(pool: &PgPool, token: &str) -> Result<Option<SignedInUser>, sq
         username: row.username,
         display_name: row.display_name,
         email_verified: row.email_verified,
+        is_admin: row.is_admin,
         session: hash,
     }))
 }

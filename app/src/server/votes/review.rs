@@ -3,19 +3,12 @@
 use super::counting::{self, CaseId};
 use crate::{
     integrity::{FlaggedCase, ReviewDecision, reason_text},
-    server::{accounts::UserId, standings::picture::histogram_of},
+    server::standings::picture::histogram_of,
 };
 use sqlx::PgPool;
 
 /// Cases shown at once.
 const CASES: i64 = 100;
-
-pub async fn is_admin(pool: &PgPool, user: UserId) -> Result<bool, sqlx::Error> {
-    let admin = sqlx::query_scalar!("SELECT is_admin FROM users WHERE id = $1", user.0)
-        .fetch_optional(pool)
-        .await?;
-    Ok(admin.unwrap_or(false))
-}
 
 struct CaseRow {
     id: i64,
