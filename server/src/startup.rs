@@ -134,6 +134,7 @@ impl Application {
             views: ViewCounts::default(),
             retirement: settings.standings.retirement_rules(),
             data_dir: settings.database.data_dir.clone(),
+            vote_latency: app::server::latency::VoteLatency::default(),
         });
         let views =
             ViewsWriter { state: state.clone(), every: settings.standings.views_write_every() };

@@ -16,7 +16,14 @@ pub async fn load_kpis(range: String) -> Result<KpiDashboard, AppError> {
     };
     let result = async {
         let state = super::votes::admin_context()?;
-        kpis::dashboard(&state.pool, KpiRange::from_key(&range)).await.map_err(|e| unavailable(&e))
+        let dashboard = kpis::dashboard(&state.pool, KpiRange::from_key(&range))
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let vote_latency = state.vote_latency.quantiles().map(|q| {
+            let votes = if q.votes == 1 { "vote" } else { "votes" };
+            format!("p50 {} ms, p95 {} ms, over {} {votes}", q.p50_ms, q.p95_ms, q.votes)
+        });
+        Ok(KpiDashboard { vote_latency, ..dashboard })
     };
     loaded(result.await)
 }

@@ -38,9 +38,12 @@ pub async fn cast_vote(ticket: String, rating: String) -> Result<VoteOutcome, Ap
         request_context, votes,
     };
     let outcome = async {
+        let started = std::time::Instant::now();
         let (state, voter) = request_context()?;
         let network = crate::server::client_address().into();
-        Ok(votes::cast_vote(&state, voter, network, &ticket, &rating).await?)
+        let outcome = votes::cast_vote(&state, voter, network, &ticket, &rating).await;
+        state.vote_latency.record(started.elapsed());
+        Ok(outcome?)
     };
     let outcome: Result<VoteOutcome, AppError> = outcome.await;
     // Recorded, or refused and why (`too_fast`, `already_rated`, …): a fixed set of codes.

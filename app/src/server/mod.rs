@@ -5,6 +5,7 @@ pub mod blocking;
 pub mod cookies;
 pub mod identity;
 pub mod in_flight;
+pub mod latency;
 pub mod moderation;
 pub mod operators;
 pub mod outcome;
@@ -70,6 +71,8 @@ pub struct Shared {
     pub views: standings::reach::ViewCounts,
     /// What the retirement cycle does (it runs in the server binary's jobs).
     pub retirement: crate::standings::pictures::RetirementRules,
+    /// How long recent votes took to answer, for the dashboard.
+    pub vote_latency: latency::VoteLatency,
     /// The folder the site keeps its data in, whose free space the system dashboard shows.
     pub data_dir: std::path::PathBuf,
 }

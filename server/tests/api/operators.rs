@@ -102,6 +102,8 @@ async fn the_dashboards_are_for_admins_and_show_the_figures() {
         .sum();
     assert_eq!(counted, 1, "the live step counts the vote cast since the sample: {kpis}");
     assert_eq!(kpis["funnel"]["voters"], 1);
+    let latency = kpis["vote_latency"].as_str().unwrap_or_default();
+    assert!(latency.starts_with("p50 ") && latency.ends_with("over 1 vote"), "{latency}");
 
     let page = admin.open(&app, "/admin").await;
     assert_eq!(page.status, StatusCode::OK);

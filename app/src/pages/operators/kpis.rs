@@ -53,7 +53,7 @@ fn column(steps: &[KpiStep], value: impl Fn(&KpiStep) -> i64) -> Vec<f64> {
 
 #[component]
 fn Kpis(dashboard: KpiDashboard) -> impl IntoView {
-    let KpiDashboard { range, steps, funnel, active_now, read_at } = dashboard;
+    let KpiDashboard { range, steps, funnel, active_now, read_at, vote_latency } = dashboard;
     let labels: Vec<String> = steps.iter().map(|step| step.label.clone()).collect();
     let per = range.per_step();
     let counted_total: i64 = steps.iter().map(|s| s.counted_votes).sum();
@@ -78,6 +78,10 @@ fn Kpis(dashboard: KpiDashboard) -> impl IntoView {
             ]/>
         </div>
         <p>{format!("In this range: {counted_total} votes counted, {discounted_total} discounted.")}</p>
+        <p>{format!(
+            "Vote latency on this server, last minute or two (bucket bounds): {}.",
+            vote_latency.unwrap_or_else(|| "no votes yet".to_owned())
+        )}</p>
         <FunnelView funnel/>
     }
     .into_any()

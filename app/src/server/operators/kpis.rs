@@ -134,6 +134,7 @@ pub async fn dashboard(pool: &PgPool, range: KpiRange) -> Result<KpiDashboard, s
         },
         active_now: now.active_voters,
         read_at: clock.read_at,
+        vote_latency: None,
     })
 }
 
