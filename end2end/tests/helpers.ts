@@ -41,3 +41,21 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
     expect(results.violations.map((v) => `${v.id}: ${v.help}`), `${what}, ${colorScheme}`).toEqual([]);
   }
 }
+
+/**
+ * Rates the picture in front of `page` after looking `lookMs`; answers its image key. Other tests on this server
+ * hold reported pictures out of the rotation; when the one in front of a newcomer is held before
+ * they vote, the page says so and shows another (tests/api/moderation.rs), which is rated then.
+ */
+export async function voteOnce(page: Page, lookMs: number): Promise<string> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.waitForTimeout(lookMs);
+    const key = await pictureKey(page);
+    await rateButton(page, 7).click();
+    const counted = verdict(page).locator(`img[src*="${key}"]`);
+    const refused = page.getByRole("alert");
+    await expect(counted.or(refused).first()).toBeAttached();
+    if ((await counted.count()) > 0) return key;
+  }
+  throw new Error("no vote was taken in three attempts");
+}

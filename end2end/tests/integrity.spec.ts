@@ -3,7 +3,7 @@ import { request as http } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { integrity } from "../playwright.config";
-import { expectAccessible, expectVerdictOn, openHydrated, pictureKey, rateButton } from "./helpers";
+import { expectAccessible, expectVerdictOn, openHydrated, pictureKey, rateButton, voteOnce } from "./helpers";
 
 // The second server: the minimum viewing time (2 s there, so that "too fast" does not depend on
 // how quickly the browser answers) and the detectors (every 2 s) are on.
@@ -14,10 +14,7 @@ const LOOK_MS = 2_100;
 
 test("a vote sooner than a person can look is refused in place, and the picture stays", async ({ page }) => {
   await openHydrated(page);
-  await page.waitForTimeout(LOOK_MS);
-  const first = await pictureKey(page);
-  await rateButton(page, 5).click();
-  await expectVerdictOn(page, first);
+  await voteOnce(page, LOOK_MS);
   // The next picture has just appeared: a click now is too fast.
   const second = await pictureKey(page);
   await rateButton(page, 6).click();
@@ -56,10 +53,7 @@ async function crowdPushes(link: string): Promise<void> {
 test("an admin reviews a flagged burst and restores it", async ({ page, member }) => {
   // The member rates a picture and shares it.
   await openHydrated(page);
-  await page.waitForTimeout(LOOK_MS);
-  const key = await pictureKey(page);
-  await rateButton(page, 4).click();
-  await expectVerdictOn(page, key);
+  await voteOnce(page, LOOK_MS);
   const href = await page.getByRole("link", { name: /^How it stands: / }).getAttribute("href");
   await openHydrated(page, href as string);
   await page.getByRole("button", { name: "Get a share link" }).click();

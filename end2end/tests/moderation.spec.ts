@@ -3,7 +3,7 @@ import { request as http } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { integrity } from "../playwright.config";
-import { expectAccessible, expectVerdictOn, openHydrated, pictureKey, rateButton } from "./helpers";
+import { expectAccessible, openHydrated, pictureKey, voteOnce } from "./helpers";
 
 test("a voter reports the picture in front of them and is thanked in place", async ({ page }) => {
   await openHydrated(page);
@@ -22,10 +22,7 @@ test.describe("on the server with the defences on", () => {
 
   test("reports hold a picture, and an admin approves it back", async ({ page, member }) => {
     await openHydrated(page);
-    await page.waitForTimeout(2_100);
-    const key = await pictureKey(page);
-    await rateButton(page, 3).click();
-    await expectVerdictOn(page, key);
+    await voteOnce(page, 2_100);
     const href = (await page.getByRole("link", { name: /^How it stands: / }).getAttribute("href")) as string;
     const id = href.split("/").pop() as string;
     await openHydrated(page, href);
