@@ -81,10 +81,12 @@ pub fn render(state: &AppState) -> String {
         .set(f64::from(pool.size().saturating_sub(idle)));
     metrics::gauge!("db_pool_connections", "state" => "idle").set(f64::from(idle));
     metrics::gauge!("db_pool_max_connections").set(f64::from(pool.options().get_max_connections()));
-    if let Some(process) = ProcessFigures::read() {
-        metrics::gauge!("process_resident_memory_bytes").set(process.resident_bytes);
-        metrics::gauge!("process_cpu_seconds_total").set(process.cpu_seconds);
-        metrics::gauge!("process_open_fds").set(process.open_fds);
+    let process = app::server::operators::system::Process::read();
+    #[allow(clippy::cast_precision_loss)] // bytes and descriptors, far below 2^52
+    {
+        metrics::gauge!("process_resident_memory_bytes").set(process.memory_bytes as f64);
+        metrics::gauge!("process_cpu_seconds_total").set(process.cpu_secs);
+        metrics::gauge!("process_open_fds").set(process.open_files as f64);
     }
     handle().render()
 }
@@ -98,38 +100,5 @@ pub async fn upkeep(mut stopping: tokio::sync::watch::Receiver<bool>) {
             _ = every.tick() => handle.run_upkeep(),
             _ = stopping.wait_for(|stop| *stop) => return,
         }
-    }
-}
-
-/// This process's memory, CPU time and descriptors, from `/proc` (Linux).
-struct ProcessFigures {
-    resident_bytes: f64,
-    cpu_seconds: f64,
-    open_fds: f64,
-}
-
-impl ProcessFigures {
-    fn read() -> Option<Self> {
-        let status = std::fs::read_to_string("/proc/self/status").ok()?;
-        let resident_kib: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))?
-            .split_whitespace()
-            .next()?
-            .parse()
-            .ok()?;
-        // After the command name in parentheses: fields 14 and 15 (utime, stime) are the 12th
-        // and 13th; /proc counts them in hundredths of a second on Linux.
-        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-        let after_name = stat.rsplit_once(')')?.1;
-        let fields: Vec<&str> = after_name.split_whitespace().collect();
-        let ticks = |at: usize| fields.get(at).and_then(|field| field.parse::<u64>().ok());
-        let cpu_centiseconds = u32::try_from(ticks(11)? + ticks(12)?).unwrap_or(u32::MAX);
-        let open_fds = std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count);
-        Some(Self {
-            resident_bytes: resident_kib * 1024.0,
-            cpu_seconds: f64::from(cpu_centiseconds) / 100.0,
-            open_fds: f64::from(u32::try_from(open_fds).unwrap_or(u32::MAX)),
-        })
     }
 }

@@ -1,11 +1,10 @@
 //! The vote path's recent latency, for the dashboard's p50 and p95: counts in fixed buckets
-//! (bounded memory, one atomic increment per vote), over the current minute and the one before
-//! (the window rotates on the first vote or reading of a new minute). Per server instance.
+//! (bounded memory, a few atomic operations per vote, no lock), over the current minute and the
+//! one before. Two windows take turns by minute; the first vote of a minute clears the window it
+//! takes over. A vote counted while another thread clears may be lost: a dashboard estimate
+//! does not need every one. Per server instance.
 
-use std::sync::{
-    Mutex,
-    atomic::{AtomicU64, Ordering},
-};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Upper bounds of the buckets, in microseconds: 0.25 ms to 16 s, doubling.
@@ -14,22 +13,31 @@ const BOUNDS_US: [u64; 17] = [
     1_024_000, 2_048_000, 4_096_000, 8_192_000, 16_384_000,
 ];
 const BUCKETS: usize = BOUNDS_US.len() + 1;
+/// A window nobody has used yet.
+const UNUSED: u64 = u64::MAX;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Window {
+    /// The minute (since start) whose votes it counts.
+    minute: AtomicU64,
     counts: [AtomicU64; BUCKETS],
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Self { minute: AtomicU64::new(UNUSED), counts: Default::default() }
+    }
 }
 
 #[derive(Debug)]
 pub struct VoteLatency {
+    started: Instant,
     windows: [Window; 2],
-    /// Which window is current, and when it began.
-    current: Mutex<(usize, Instant)>,
 }
 
 impl Default for VoteLatency {
     fn default() -> Self {
-        Self { windows: Default::default(), current: Mutex::new((0, Instant::now())) }
+        Self { started: Instant::now(), windows: Default::default() }
     }
 }
 
@@ -43,34 +51,49 @@ pub struct Quantiles {
 }
 
 impl VoteLatency {
-    /// The current window, rotating it when a minute has passed (the older one is cleared).
-    fn current(&self) -> usize {
-        let Ok(mut current) = self.current.lock() else { return 0 };
-        if current.1.elapsed() >= Duration::from_secs(60) {
-            let next = 1 - current.0;
-            for count in self.windows.get(next).iter().flat_map(|window| &window.counts) {
-                count.store(0, Ordering::Relaxed);
-            }
-            *current = (next, Instant::now());
-        }
-        current.0
+    fn minute(&self) -> u64 {
+        self.started.elapsed().as_secs() / 60
+    }
+
+    fn window(&self, minute: u64) -> Option<&Window> {
+        self.windows.get(usize::from(minute % 2 == 1))
     }
 
     pub fn record(&self, took: Duration) {
+        let minute = self.minute();
+        let Some(window) = self.window(minute) else { return };
+        let was = window.minute.load(Ordering::Acquire);
+        if was != minute
+            && window
+                .minute
+                .compare_exchange(was, minute, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        {
+            for count in &window.counts {
+                count.store(0, Ordering::Relaxed);
+            }
+        }
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
         let bucket = BOUNDS_US.iter().position(|bound| micros <= *bound).unwrap_or(BUCKETS - 1);
-        let window = self.windows.get(self.current());
-        if let Some(count) = window.and_then(|window| window.counts.get(bucket)) {
+        if let Some(count) = window.counts.get(bucket) {
             count.fetch_add(1, Ordering::Relaxed);
         }
     }
 
     /// Over the current minute and the one before; `None` before any vote.
     pub fn quantiles(&self) -> Option<Quantiles> {
-        self.current();
+        let now = self.minute();
+        let recent: Vec<&Window> = self
+            .windows
+            .iter()
+            .filter(|window| {
+                let minute = window.minute.load(Ordering::Acquire);
+                minute == now || minute.checked_add(1) == Some(now)
+            })
+            .collect();
         let counts: Vec<u64> = (0..BUCKETS)
             .map(|i| {
-                self.windows
+                recent
                     .iter()
                     .filter_map(|window| window.counts.get(i))
                     .map(|count| count.load(Ordering::Relaxed))

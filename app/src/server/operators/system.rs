@@ -61,9 +61,9 @@ pub async fn read(pool: &PgPool, data_dir: &Path) -> Result<SystemFigures, sqlx:
         db_cache_hit_ratio: db.cache_hit_ratio,
         db_size_bytes: db.size_bytes,
         db_longest_query_secs: db.longest_query_secs,
-        process_memory_bytes: machine.process_memory,
-        process_cpu_secs: machine.process_cpu_secs,
-        process_open_files: machine.open_files,
+        process_memory_bytes: machine.process.memory_bytes,
+        process_cpu_secs: machine.process.cpu_secs,
+        process_open_files: machine.process.open_files,
         machine_memory_total_bytes: machine.memory_total,
         machine_memory_available_bytes: machine.memory_available,
         machine_load_1m: machine.load_1m,
@@ -76,12 +76,38 @@ pub async fn read(pool: &PgPool, data_dir: &Path) -> Result<SystemFigures, sqlx:
     })
 }
 
-/// What `/proc` and `df` say; zero where they say nothing (another system, a missing tool).
+/// This process's resident memory, CPU time and open files, from `/proc` (Linux); zero where it
+/// says nothing. Also read for `/metrics`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Process {
+    pub memory_bytes: u64,
+    pub cpu_secs: f64,
+    pub open_files: u64,
+}
+
+impl Process {
+    pub fn read() -> Self {
+        let file = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+        // utime and stime, the 12th and 13th fields after the command name, in 1/100 s.
+        let ticks: u64 = file("/proc/self/stat")
+            .rsplit_once(')')
+            .map(|(_, rest)| {
+                rest.split_whitespace().skip(11).take(2).filter_map(|f| f.parse::<u64>().ok()).sum()
+            })
+            .unwrap_or(0);
+        Self {
+            memory_bytes: kib_field(&file("/proc/self/status"), "VmRSS:"),
+            cpu_secs: f64::from(u32::try_from(ticks).unwrap_or(u32::MAX)) / 100.0,
+            open_files: std::fs::read_dir("/proc/self/fd").map_or(0, |dir| dir.count() as u64),
+        }
+    }
+}
+
+/// What `/proc` and `df` say about the machine; zero where they say nothing (another system, a
+/// missing tool).
 #[derive(Debug, Default)]
 struct Machine {
-    process_memory: u64,
-    process_cpu_secs: f64,
-    open_files: u64,
+    process: Process,
     memory_total: u64,
     memory_available: u64,
     load_1m: f64,
@@ -104,22 +130,11 @@ fn kib_field(text: &str, key: &str) -> u64 {
 impl Machine {
     fn read(data_dir: &Path) -> Self {
         let file = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
-        let status = file("/proc/self/status");
         let meminfo = file("/proc/meminfo");
-        let stat = file("/proc/self/stat");
-        // utime and stime, the 12th and 13th fields after the command name, in 1/100 s.
-        let ticks: u64 = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| {
-                rest.split_whitespace().skip(11).take(2).filter_map(|f| f.parse::<u64>().ok()).sum()
-            })
-            .unwrap_or(0);
         let (received, sent) = network_totals(&file("/proc/net/dev"));
         let (disk_total, disk_free) = disk_space(data_dir);
         Self {
-            process_memory: kib_field(&status, "VmRSS:"),
-            process_cpu_secs: f64::from(u32::try_from(ticks).unwrap_or(u32::MAX)) / 100.0,
-            open_files: std::fs::read_dir("/proc/self/fd").map_or(0, |dir| dir.count() as u64),
+            process: Process::read(),
             memory_total: kib_field(&meminfo, "MemTotal:"),
             memory_available: kib_field(&meminfo, "MemAvailable:"),
             load_1m: file("/proc/loadavg")
