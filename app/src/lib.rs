@@ -16,7 +16,7 @@ pub mod votes;
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
@@ -57,8 +57,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link id="leptos" rel="stylesheet" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // The client code loads when the browser is idle (at most 2 s), at low priority:
+                // on a phone's connection it no longer shares the bandwidth with the picture,
+                // the page's largest paint. Until then the rating buttons post their plain form.
+                <HydrationScripts options defer=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -66,6 +70,29 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's address. A release build names the bundle's files after their contents
+/// (cargo-leptos `hash-files`, the hashes in `hash.txt` beside the server binary), so that they
+/// can be cached for good; the hydration script reads the same file for the script's and the
+/// WASM's names. Rendered by the shell only, on the server.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
+    #[cfg(feature = "ssr")]
+    if options.hash_files {
+        static CSS_HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let hash = CSS_HASH.get_or_init(|| {
+            let file = std::env::current_exe().ok()?.parent()?.join(options.hash_file.as_ref());
+            std::fs::read_to_string(file).ok()?.lines().find_map(|line| {
+                let (kind, hash) = line.split_once(':')?;
+                (kind.trim() == "css").then(|| hash.trim().to_owned())
+            })
+        });
+        if let Some(hash) = hash {
+            return format!("/{pkg}/{name}.{hash}.css");
+        }
+    }
+    format!("/{pkg}/{name}.css")
 }
 
 /// Sets the page's Content-Security-Policy with a `script-src` that allows only the scripts
@@ -92,7 +119,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(AuthRevision(RwSignal::new(0)));
     view! {
-        <Stylesheet id="leptos" href="/pkg/ratemyderp.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="color-scheme" content="light dark"/>
         <Meta name="description" content="Rate how derpy a pet is, from 1 to 10. Every vote reveals the next one."/>

@@ -160,6 +160,7 @@ impl Application {
                 )),
                 https: settings.serves_https(),
                 public_url: settings.server.public_url.clone(),
+                picture_cache_bytes: settings.server.picture_cache_mib.saturating_mul(1 << 20),
             },
         );
         let limits = ConnectionLimits {
@@ -274,6 +275,12 @@ fn leptos_options(settings: &Settings, addr: SocketAddr) -> LeptosOptions {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
+    // A release build names the bundle's files after their contents and lists the names in a
+    // file beside the binary; without that file (the tests' binaries) the plain names are used.
+    options.hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
+        .is_some_and(|file| file.is_file());
     if let Some(env) = from_env("LEPTOS_ENV").and_then(|env| env.parse::<Env>().ok()) {
         options.env = env;
     }

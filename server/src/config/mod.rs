@@ -55,6 +55,9 @@ pub struct ServerSettings {
     /// Only for connections from these is the client taken from `X-Forwarded-For` or
     /// `Forwarded`; anybody else's such headers are ignored.
     pub trusted_proxies: Vec<String>,
+    /// MiB of picture files kept in memory, so that a picture shown again is neither read from
+    /// the database nor drawn again (0: none kept).
+    pub picture_cache_mib: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -126,6 +129,7 @@ impl Default for Settings {
                 max_connections: 4096,
                 header_read_timeout_secs: 10,
                 trusted_proxies: Vec::new(),
+                picture_cache_mib: 64,
             },
             database: DatabaseSettings {
                 url: None,

@@ -48,6 +48,8 @@ pub struct RouterSettings {
     pub https: bool,
     /// The configured public address, which is the only origin allowed to post when set.
     pub public_url: Option<String>,
+    /// The most bytes of picture files kept in memory (see `media::cache`).
+    pub picture_cache_bytes: usize,
 }
 
 /// The pages' routes, listed once per process.
@@ -75,7 +77,12 @@ pub fn router(state: AppState, settings: &RouterSettings) -> Router {
     let site = site(&state, settings, context, app_shell);
 
     let routes = Router::new()
-        .route("/media/{key}/{file}", get(media::picture))
+        .route(
+            "/media/{key}/{file}",
+            get(media::picture).layer(axum::Extension(std::sync::Arc::new(
+                media::cache::PictureCache::new(settings.picture_cache_bytes),
+            ))),
+        )
         .route("/healthz", get(health::health))
         .route("/teasers/{file}", get(teasers::teaser))
         .route("/feeds/top.atom", get(feeds::top))
@@ -156,9 +163,9 @@ where
         async move { Ok::<_, Infallible>(render(request).await) }
     });
     let files = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
+        .layer(axum::middleware::from_fn_with_state(
+            state.leptos_options.hash_files,
+            asset_cache_control,
         ))
         .map_response(|response: axum::http::Response<_>| response.map(Body::new))
         .service(
@@ -168,6 +175,25 @@ where
                 .fallback(not_found),
         );
     BoxCloneSyncService::new(files)
+}
+
+/// How long a browser keeps a built file. Named after its contents (a release build's `/pkg/`),
+/// it never changes: kept a year, never asked again. Anything else (icons, a debug build's
+/// bundle) is asked again each time, answered 304 while unchanged.
+async fn asset_cache_control(
+    State(hashed_names): State<bool>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let immutable = hashed_names && request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let policy = if immutable && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static(policy));
+    response
 }
 
 /// Headers every answer carries unless it set its own.

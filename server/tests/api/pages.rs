@@ -66,8 +66,31 @@ async fn pictures_are_served_as_cacheable_jpegs_by_key_only() {
     let jpeg = response.bytes().await.unwrap();
     assert_eq!(&jpeg[..2], &[0xff, 0xd8]);
 
-    let revalidated = app.http.get(&url).header(header::IF_NONE_MATCH, etag).send().await.unwrap();
+    let revalidated =
+        app.http.get(&url).header(header::IF_NONE_MATCH, etag.clone()).send().await.unwrap();
     assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    // A second time the file comes from memory: the same bytes, and ranges of them.
+    let again = app.http.get(&url).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(again, jpeg);
+    let part = app.http.get(&url).header(header::RANGE, "bytes=2-9").send().await.unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()[header::CONTENT_RANGE], format!("bytes 2-9/{}", jpeg.len()));
+    assert_eq!(part.bytes().await.unwrap(), jpeg.slice(2..10));
+    let past_the_end = format!("bytes={}-", jpeg.len());
+    let beyond = app.http.get(&url).header(header::RANGE, past_the_end).send().await.unwrap();
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(beyond.headers()[header::CONTENT_RANGE], format!("bytes */{}", jpeg.len()));
+    // A range of another version of the file is not answered with a part of this one.
+    let other = app
+        .http
+        .get(&url)
+        .header(header::RANGE, "bytes=2-9")
+        .header(header::IF_RANGE, "\"another\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
+    assert_eq!(other.headers()[header::ETAG], etag);
     for missing in [
         format!("/media/{key}/333.jpg"),
         "/media/00000000000000000000000000000000/320.jpg".to_owned(),
