@@ -127,28 +127,27 @@ async fn still_there(state: &AppState, key: &str) -> Result<bool, ()> {
 }
 
 /// Reads the stored file of this width, or draws the demo art of the picture's seed.
-fn load(state: AppState, id: FileId) -> impl Future<Output = Loaded> + Send + 'static {
-    async move {
-        let found = sqlx::query!(
-            r#"SELECT s.art_seed, f.jpeg AS "jpeg?" FROM submissions s
+/// (Owned arguments: the cache runs the load in a task of its own.)
+async fn load(state: AppState, id: FileId) -> Loaded {
+    let found = sqlx::query!(
+        r#"SELECT s.art_seed, f.jpeg AS "jpeg?" FROM submissions s
              LEFT JOIN picture_files f ON f.submission_id = s.id AND f.width = $2
             WHERE s.image_key = $1"#,
-            id.key,
-            i32::try_from(id.width).unwrap_or(i32::MAX),
-        )
-        .fetch_optional(&state.pool)
-        .await;
-        match found {
-            Ok(Some(row)) => match (row.jpeg, row.art_seed) {
-                (Some(jpeg), _) => Loaded::File(Bytes::from(jpeg)),
-                (None, Some(seed)) => draw(&state, seed, id.width).await,
-                (None, None) => Loaded::Missing,
-            },
-            Ok(None) => Loaded::Missing,
-            Err(error) => {
-                tracing::error!(error = %ErrorChain(&error), "could not look up a picture");
-                Loaded::Unavailable
-            }
+        id.key,
+        i32::try_from(id.width).unwrap_or(i32::MAX),
+    )
+    .fetch_optional(&state.pool)
+    .await;
+    match found {
+        Ok(Some(row)) => match (row.jpeg, row.art_seed) {
+            (Some(jpeg), _) => Loaded::File(Bytes::from(jpeg)),
+            (None, Some(seed)) => draw(&state, seed, id.width).await,
+            (None, None) => Loaded::Missing,
+        },
+        Ok(None) => Loaded::Missing,
+        Err(error) => {
+            tracing::error!(error = %ErrorChain(&error), "could not look up a picture");
+            Loaded::Unavailable
         }
     }
 }
