@@ -40,6 +40,8 @@ lint: ## Formatting, clippy (warnings as errors), .sqlx/ up to date, licences an
 	@echo "==> Formatting and lints"
 	cargo fmt --all --check
 	scripts/sqlx_prepare.sh --check
+	# cargo deny reads every crate in Cargo.lock, other platforms' too, which builds never fetch.
+	cargo fetch --locked --quiet
 	cargo deny --offline --log-level error check licenses bans sources
 	cargo clippy --locked -p app --features ssr -p server --all-targets -- -D warnings
 	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
