@@ -15,6 +15,10 @@
 //!   12.5 hours. A picture's hot value changes only when it gets votes (the passing of time is in
 //!   every newer picture's head start), so the leaderboard is an index scan.
 //! - The **spread** is the standard deviation of a picture's ratings: the divisive ones.
+//! - **Vote weights** (optional, off by default): with [`VoteWeights::ByHistory`], a vote from
+//!   a voter who has cast few votes counts as a fraction of a vote in every score above (not in
+//!   the plain mean, which stays the mean of the counted votes). A voter's weight follows their
+//!   history as it is now, so a newcomer's early votes count in full once they have voted enough.
 
 pub mod boards;
 pub mod pictures;
@@ -54,25 +58,126 @@ pub fn mean(votes: i64, rating_sum: i64) -> Option<f64> {
     (votes > 0).then(|| rating_sum as f64 / votes as f64)
 }
 
+/// How much one counted vote weighs in the scores and ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum VoteWeights {
+    /// Every counted vote weighs the same (the default).
+    #[default]
+    Equal,
+    /// A voter's votes weigh `votes cast ÷ full_after` each until they have cast `full_after`
+    /// (at least 2), then 1: a one-vote visitor's rating counts a tenth at 10.
+    ByHistory { full_after: u32 },
+}
+
+impl VoteWeights {
+    /// What each vote of a voter who has cast `votes_cast` votes weighs, from 0 to 1.
+    pub fn weight(self, votes_cast: i64) -> f64 {
+        match self {
+            Self::Equal => 1.0,
+            Self::ByHistory { full_after } => {
+                let full_after = full_after.max(1);
+                if votes_cast >= i64::from(full_after) {
+                    1.0
+                } else {
+                    // Below `full_after` (a u32), so exact in an f64.
+                    #[allow(clippy::cast_precision_loss)]
+                    let cast = votes_cast.max(0) as f64;
+                    cast / f64::from(full_after)
+                }
+            }
+        }
+    }
+
+    /// The ranking statement's parameter: the votes a voter needs to count in full, 0 when
+    /// every vote weighs the same.
+    pub fn full_after(self) -> i32 {
+        match self {
+            Self::Equal => 0,
+            Self::ByHistory { full_after } => i32::try_from(full_after).unwrap_or(i32::MAX),
+        }
+    }
+
+    /// The other way round, from what the ranking run stored (`None` or 0: equal).
+    pub fn from_full_after(full_after: Option<i32>) -> Self {
+        match full_after.and_then(|n| u32::try_from(n).ok()) {
+            Some(full_after) if full_after > 1 => Self::ByHistory { full_after },
+            _ => Self::Equal,
+        }
+    }
+}
+
+/// A picture's votes, each counted by its weight: what the scores are worked out from.
+/// With equal weights these are the tally's own counts.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct WeightedVotes {
+    pub votes: f64,
+    pub rating_sum: f64,
+    /// The sum of the squared ratings.
+    pub square_sum: f64,
+}
+
+impl WeightedVotes {
+    /// Adds one vote of `rating` weighing `weight`.
+    pub fn add(&mut self, rating: u8, weight: f64) {
+        let rating = f64::from(rating);
+        self.votes += weight;
+        self.rating_sum += weight * rating;
+        self.square_sum += weight * rating * rating;
+    }
+}
+
+impl From<&Histogram> for WeightedVotes {
+    #[allow(clippy::cast_precision_loss)] // vote counts stay far below 2^52
+    fn from(histogram: &Histogram) -> Self {
+        Self {
+            votes: histogram.votes() as f64,
+            rating_sum: histogram.rating_sum() as f64,
+            square_sum: histogram.square_sum() as f64,
+        }
+    }
+}
+
 /// The Bayesian score: the mean pulled towards the site's mean `site_mean` by `prior_votes`
 /// imaginary votes. With no votes it is `site_mean`.
 #[allow(clippy::cast_precision_loss)]
 pub fn bayesian(votes: i64, rating_sum: i64, site_mean: f64, prior_votes: f64) -> f64 {
-    let votes = votes.max(0) as f64;
-    if votes + prior_votes <= 0.0 {
+    let votes =
+        WeightedVotes { votes: votes as f64, rating_sum: rating_sum as f64, square_sum: 0.0 };
+    weighted_bayesian(&votes, site_mean, prior_votes)
+}
+
+/// [`bayesian`] of weighted votes.
+pub fn weighted_bayesian(votes: &WeightedVotes, site_mean: f64, prior_votes: f64) -> f64 {
+    let count = votes.votes.max(0.0);
+    if count + prior_votes <= 0.0 {
         return site_mean;
     }
-    (rating_sum as f64 + prior_votes * site_mean) / (votes + prior_votes)
+    (votes.rating_sum + prior_votes * site_mean) / (count + prior_votes)
+}
+
+/// The fair or cautious score a page shows for a picture: worked out from its live tally when
+/// every vote weighs the same; the last ranking run's (`ranked`) when votes were weighted by
+/// history, which the tally alone cannot say. A picture not ranked yet shows the live one.
+pub fn shown_score(weights: VoteWeights, ranked: Option<f64>, live: f64) -> f64 {
+    match (weights, ranked) {
+        (VoteWeights::ByHistory { .. }, Some(ranked)) => ranked,
+        _ => live,
+    }
 }
 
 /// The cautious score (a lower bound on the rating, see the module's comment). With no votes it
 /// is about 4.07: the prior alone, one imaginary vote per rating, is spread widely.
-#[allow(clippy::cast_precision_loss)]
 pub fn lower_bound(histogram: &Histogram) -> f64 {
-    let n = histogram.votes().max(0) as f64 + RATINGS as f64;
+    weighted_lower_bound(&histogram.into())
+}
+
+/// [`lower_bound`] of weighted votes.
+#[allow(clippy::cast_precision_loss)]
+pub fn weighted_lower_bound(votes: &WeightedVotes) -> f64 {
+    let n = votes.votes.max(0.0) + RATINGS as f64;
     // The prior adds one vote per rating: 1+2+…+10 = 55, 1+4+…+100 = 385.
-    let mean = (histogram.rating_sum() as f64 + 55.0) / n;
-    let second_moment = (histogram.square_sum() as f64 + 385.0) / n;
+    let mean = (votes.rating_sum + 55.0) / n;
+    let second_moment = (votes.square_sum + 385.0) / n;
     let variance = (second_moment - mean * mean).max(0.0);
     mean - CAUTION_Z * (variance / (n + 1.0)).sqrt()
 }
@@ -87,7 +192,16 @@ pub const MIN_VOTES_FOR_SPREAD: i64 = 5;
 /// A picture's points: how far its votes are, in total, above the middle rating (5.5).
 #[allow(clippy::cast_precision_loss)]
 pub fn points(votes: i64, rating_sum: i64) -> f64 {
-    rating_sum as f64 - 5.5 * votes as f64
+    weighted_points(&WeightedVotes {
+        votes: votes as f64,
+        rating_sum: rating_sum as f64,
+        square_sum: 0.0,
+    })
+}
+
+/// [`points`] of weighted votes.
+pub fn weighted_points(votes: &WeightedVotes) -> f64 {
+    votes.rating_sum - 5.5 * votes.votes
 }
 
 /// The hot value of a picture with `points` that arrived at `arrived_secs` (Unix time).
@@ -98,13 +212,16 @@ pub fn hot(points: f64, arrived_secs: f64) -> f64 {
 }
 
 /// The standard deviation of the ratings, once there are enough of them.
-#[allow(clippy::cast_precision_loss)]
 pub fn spread(histogram: &Histogram) -> Option<f64> {
-    let votes = histogram.votes();
-    (votes >= MIN_VOTES_FOR_SPREAD).then(|| {
-        let votes = votes as f64;
-        let mean = histogram.rating_sum() as f64 / votes;
-        (histogram.square_sum() as f64 / votes - mean * mean).max(0.0).sqrt()
+    weighted_spread(&histogram.into())
+}
+
+/// [`spread`] of weighted votes (enough: weighing at least as much as that many full votes).
+#[allow(clippy::cast_precision_loss)]
+pub fn weighted_spread(votes: &WeightedVotes) -> Option<f64> {
+    (votes.votes >= MIN_VOTES_FOR_SPREAD as f64).then(|| {
+        let mean = votes.rating_sum / votes.votes;
+        (votes.square_sum / votes.votes - mean * mean).max(0.0).sqrt()
     })
 }
 
@@ -180,6 +297,46 @@ mod tests {
     fn more_of_the_same_votes_raise_confidence() {
         assert!(lower_bound(&only(9, 100)) > lower_bound(&only(9, 3)));
         assert!(lower_bound(&only(10, 1)) < lower_bound(&only(9, 100)));
+    }
+
+    #[test]
+    fn weights_grow_with_a_voters_history_and_equal_weights_change_nothing() {
+        let by_history = VoteWeights::ByHistory { full_after: 10 };
+        assert!(close(by_history.weight(1), 0.1));
+        assert!(close(by_history.weight(5), 0.5));
+        assert!(close(by_history.weight(10), 1.0));
+        assert!(close(by_history.weight(500), 1.0));
+        assert!(close(VoteWeights::Equal.weight(1), 1.0));
+        // Stored and read back; 0, 1 and nothing all mean equal weights.
+        assert_eq!(VoteWeights::from_full_after(Some(by_history.full_after())), by_history);
+        for stored in [None, Some(0), Some(1), Some(-3)] {
+            assert_eq!(VoteWeights::from_full_after(stored), VoteWeights::Equal);
+        }
+        // Full weights give the integer formulas' results.
+        let histogram = Histogram([1, 0, 0, 0, 0, 0, 0, 0, 2, 1]);
+        let mut weighted = WeightedVotes::default();
+        for (rating, count) in [(1, 1), (9, 2), (10, 1)] {
+            for _ in 0..count {
+                weighted.add(rating, 1.0);
+            }
+        }
+        assert_eq!(weighted, WeightedVotes::from(&histogram));
+        assert!(close(weighted_lower_bound(&weighted), lower_bound(&histogram)));
+        assert!(close(weighted_bayesian(&weighted, 6.0, 5.0), bayesian(4, 29, 6.0, 5.0)));
+    }
+
+    #[test]
+    fn a_crowd_of_one_vote_newcomers_moves_a_weighted_score_a_tenth_as_much() {
+        let weights = VoteWeights::ByHistory { full_after: 10 };
+        let (mut equal, mut weighted) = (WeightedVotes::default(), WeightedVotes::default());
+        for _ in 0..20 {
+            equal.add(10, 1.0);
+            weighted.add(10, weights.weight(1));
+        }
+        // Twenty 10s: as much as two full votes.
+        assert!(close(weighted.votes, 2.0));
+        assert!(close(weighted_bayesian(&weighted, 5.0, 5.0), (20.0 + 25.0) / 7.0));
+        assert!(weighted_bayesian(&weighted, 5.0, 5.0) < weighted_bayesian(&equal, 5.0, 5.0));
     }
 
     #[test]

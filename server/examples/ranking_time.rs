@@ -38,6 +38,8 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::load(None)?;
     let database = Database::open(&settings.database, Location::Configured).await?;
     let pool = &database.pool;
+    // As configured: `RMD_STANDINGS__TRUST_WEIGHTING=true` times the weighted run.
+    let weights = settings.standings.vote_weights();
 
     // 0-2 votes per rating, from a hash of the picture and the rating: about ten per picture.
     // Rewriting every tally takes longer than the few seconds a request's statement may.
@@ -73,10 +75,10 @@ async fn main() -> anyhow::Result<()> {
     for _ in 0..runs {
         sqlx::query!("TRUNCATE picture_standings").execute(pool).await?;
         let started = Instant::now();
-        written = rank_pictures(pool).await?;
+        written = rank_pictures(pool, weights).await?;
         full.push(started.elapsed());
         let started = Instant::now();
-        let unchanged = rank_pictures(pool).await?;
+        let unchanged = rank_pictures(pool, weights).await?;
         steady.push(started.elapsed());
         anyhow::ensure!(unchanged == 0, "a run without changes wrote {unchanged} rows");
     }

@@ -90,7 +90,9 @@ impl Application {
         {
             tracing::info!(pictures = report.added, "created demo pictures for a new database");
             // Leaderboards from the first page on, rather than after the first period.
-            if let Err(error) = jobs::ranking::rank_pictures(&pool).await {
+            if let Err(error) =
+                jobs::ranking::rank_pictures(&pool, settings.standings.vote_weights()).await
+            {
                 tracing::warn!(error = %app::server::ErrorChain(&error), "could not rank the demo pictures");
             }
         }
@@ -172,7 +174,10 @@ impl Application {
         };
         let jobs = vec![
             jobs::housekeeping(HOUSEKEEPING_INTERVAL),
-            jobs::ranking(Duration::from_secs(settings.standings.rank_every_secs)),
+            jobs::ranking(
+                Duration::from_secs(settings.standings.rank_every_secs),
+                settings.standings.vote_weights(),
+            ),
             jobs::anomalies(Duration::from_secs(settings.votes.anomaly_check_every_secs)),
             jobs::kpis(influx_export(settings)),
             jobs::retirement(

@@ -1,6 +1,6 @@
 //! How one picture stands, as its page, its owner's list and search show it.
 
-use super::Histogram;
+use super::{Histogram, VoteWeights};
 use crate::tiles::PictureTile;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +48,8 @@ pub struct SiteNumbers {
     pub votes: i64,
     /// When they were computed, `YYYY-MM-DD HH:MM UTC`.
     pub computed_at: String,
+    /// What each vote weighed in them.
+    pub weights: VoteWeights,
 }
 
 /// Everything about a picture its owner and its voters may see.

@@ -1,6 +1,6 @@
 //! The standings' settings: how often ranks are recomputed, and the retirement cycle.
 
-use app::standings::pictures::RetirementRules;
+use app::standings::{VoteWeights, pictures::RetirementRules};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -21,6 +21,12 @@ pub struct StandingsSettings {
     pub retire_bottom_percent: f64,
     /// Days a retired picture is kept, visible to its owner, before it is deleted.
     pub retire_grace_days: u32,
+    /// Trust weighting: votes from voters with little history count for less in scores and
+    /// ranks (off by default; the "about the scores" page says what is on).
+    pub trust_weighting: bool,
+    /// With trust weighting, the votes a voter must have cast for theirs to count in full;
+    /// until then each counts (votes cast ÷ this). At least 2.
+    pub trust_full_after_votes: u32,
 }
 
 impl Default for StandingsSettings {
@@ -33,6 +39,8 @@ impl Default for StandingsSettings {
             retire_min_age_days: 7,
             retire_bottom_percent: 5.0,
             retire_grace_days: 30,
+            trust_weighting: false,
+            trust_full_after_votes: 10,
         }
     }
 }
@@ -47,6 +55,9 @@ impl StandingsSettings {
         }
         if self.retire_min_views < 1 {
             return Err("standings.retire_min_views must be at least 1".into());
+        }
+        if self.trust_weighting && self.trust_full_after_votes < 2 {
+            return Err("standings.trust_full_after_votes must be at least 2".into());
         }
         if self.retire_min_age_days < 1 || self.retire_grace_days < 1 {
             return Err(
@@ -63,6 +74,15 @@ impl StandingsSettings {
     /// The retirement cycle's period; zero when it is off.
     pub fn retire_every(&self) -> Duration {
         Duration::from_secs(u64::from(self.retire_every_days) * 86_400)
+    }
+
+    /// How much each counted vote weighs in the ranking job's scores.
+    pub fn vote_weights(&self) -> VoteWeights {
+        if self.trust_weighting {
+            VoteWeights::ByHistory { full_after: self.trust_full_after_votes }
+        } else {
+            VoteWeights::Equal
+        }
     }
 
     pub fn retirement_rules(&self) -> RetirementRules {
@@ -87,5 +107,10 @@ mod tests {
         assert!(bad.validate().unwrap_err().contains("retire_bottom_percent"));
         let bad = StandingsSettings { retire_grace_days: 0, ..Default::default() };
         assert!(bad.validate().unwrap_err().contains("grace"));
+        assert_eq!(StandingsSettings::default().vote_weights(), VoteWeights::Equal);
+        let weighted = StandingsSettings { trust_weighting: true, ..Default::default() };
+        assert_eq!(weighted.vote_weights(), VoteWeights::ByHistory { full_after: 10 });
+        let bad = StandingsSettings { trust_full_after_votes: 1, ..weighted };
+        assert!(bad.validate().unwrap_err().contains("trust_full_after_votes"));
     }
 }

@@ -135,13 +135,15 @@ pub fn housekeeping(every: Duration) -> Job {
     }
 }
 
-/// Recomputes every picture's scores and rank.
-pub fn ranking(every: Duration) -> Job {
+/// Recomputes every picture's scores and rank, each vote weighing what `weights` says.
+pub fn ranking(every: Duration, weights: app::standings::VoteWeights) -> Job {
     Job {
         name: "ranking",
         lock_key: 0x726d_6402,
         every,
-        run: Arc::new(|pool| Box::pin(async move { ranking::rank_pictures(&pool).await })),
+        run: Arc::new(move |pool| {
+            Box::pin(async move { ranking::rank_pictures(&pool, weights).await })
+        }),
     }
 }
 

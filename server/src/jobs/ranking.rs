@@ -2,15 +2,24 @@
 //! and its percentile, in a few set-based statements over the tallies (never a loop per
 //! picture). The formulas are `app::standings`'s, written in SQL; a test checks that both agree.
 //!
+//! With trust weighting on, each counted vote weighs what `app::standings::VoteWeights` says
+//! its voter's history is worth: the tallies hold full votes, so the run takes off the missing
+//! part of every vote whose voter has cast fewer than `full_after` votes (found from the voters,
+//! by the votes' primary key: a cost that grows with the newcomers' votes, not with all votes).
+//! The plain mean and the tallies stay unweighted.
+//!
 //! Only rows whose numbers changed are written (an upsert would lock, and so write, every row it
 //! meets), so a quiet minute costs a scan, a sort and a join, and no writes. Which rows those are
 //! comes from one join of the computed numbers with the stored ones; retired pictures are found
 //! through a partial index rather than by comparing every stored row with the computed ones.
 
+use app::standings::VoteWeights;
 use sqlx::PgPool;
 
-/// Recomputes the standings; answers how many pictures' rows were written or removed.
-pub async fn rank_pictures(pool: &PgPool) -> Result<u64, sqlx::Error> {
+/// Recomputes the standings with `weights`; answers how many pictures' rows were written or
+/// removed.
+pub async fn rank_pictures(pool: &PgPool, weights: VoteWeights) -> Result<u64, sqlx::Error> {
+    let full_after = weights.full_after();
     let mut tx = pool.begin().await?;
     // One snapshot for every statement: the pictures the site's numbers count are the ones
     // ranked (and written only by this job, under its lock, so nothing else conflicts).
@@ -22,34 +31,52 @@ pub async fn rank_pictures(pool: &PgPool) -> Result<u64, sqlx::Error> {
     // The site's mean rating (5.5, the middle, before any vote) and the prior's weight: the
     // median number of votes a picture in play has, at least one.
     let site = sqlx::query!(
-        r#"INSERT INTO site_standings (computed_at, site_mean, prior_votes, pictures, votes)
+        r#"INSERT INTO site_standings (computed_at, site_mean, prior_votes, pictures, votes,
+                                      trust_full_after)
            SELECT now(),
                   coalesce(sum(t.rating_sum)::float8 / nullif(sum(t.vote_count), 0), 5.5),
                   greatest(coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.vote_count), 0), 1),
                   count(*),
-                  coalesce(sum(t.vote_count), 0)::int8
+                  coalesce(sum(t.vote_count), 0)::int8,
+                  nullif($1::int4, 0)
              FROM tallies t JOIN submissions s ON s.id = t.submission_id
             WHERE s.retired_at IS NULL
            ON CONFLICT (id) DO UPDATE
               SET computed_at = excluded.computed_at, site_mean = excluded.site_mean,
                   prior_votes = excluded.prior_votes, pictures = excluded.pictures,
-                  votes = excluded.votes
-           RETURNING site_mean, prior_votes, pictures"#
+                  votes = excluded.votes, trust_full_after = excluded.trust_full_after
+           RETURNING site_mean, prior_votes, pictures"#,
+        full_after
     )
     .fetch_one(&mut *tx)
     .await?;
     let written = sqlx::query_scalar!(
-        r#"WITH counted AS (
+        r#"WITH light AS (
+               -- What newcomers' votes lack of a full vote, per picture: a voter who has cast
+               -- k < $4 votes gives each 1 - k/$4 less. None when $4 is 0 (equal weights):
+               -- `$4 > 0` is a one-time filter then, so the voters are not even scanned.
+               SELECT v.submission_id,
+                      sum(1::float8 - u.votes_cast::float8 / $4::int4::float8) AS v,
+                      sum((1::float8 - u.votes_cast::float8 / $4::int4::float8) * v.rating) AS r,
+                      sum((1::float8 - u.votes_cast::float8 / $4::int4::float8) * v.rating * v.rating)
+                          AS q
+                 FROM voters u JOIN votes v ON v.voter_id = u.id
+                WHERE $4::int4 > 0 AND u.votes_cast < $4::int4 AND v.counted
+                GROUP BY v.submission_id
+           ), counted AS (
                -- Every number as float8 from here on: a literal such as 55.0 is `numeric`,
                -- whose arithmetic (and sqrt, and log) is many times slower over a million rows.
-               SELECT t.submission_id, t.vote_count::float8 AS v, t.rating_sum::float8 AS r,
+               SELECT t.submission_id,
+                      t.vote_count::float8 - coalesce(l.v, 0::float8) AS v,
+                      t.rating_sum::float8 - coalesce(l.r, 0::float8) AS r,
                       date_part('epoch', s.created_at) AS arrived,
                       -- The sum of squared ratings (1², 2², … 10² times their counts).
                       (t.histogram[1] + 4 * t.histogram[2] + 9 * t.histogram[3]
                        + 16 * t.histogram[4] + 25 * t.histogram[5] + 36 * t.histogram[6]
                        + 49 * t.histogram[7] + 64 * t.histogram[8] + 81 * t.histogram[9]
-                       + 100 * t.histogram[10])::float8 AS q
+                       + 100 * t.histogram[10])::float8 - coalesce(l.q, 0::float8) AS q
                  FROM tallies t JOIN submissions s ON s.id = t.submission_id
+                 LEFT JOIN light l ON l.submission_id = t.submission_id
                 WHERE s.retired_at IS NULL
            ), scored AS (
                SELECT submission_id,
@@ -108,7 +135,8 @@ pub async fn rank_pictures(pool: &PgPool) -> Result<u64, sqlx::Error> {
                   + (SELECT count(*) FROM removed) AS "written!""#,
         site.site_mean,
         site.prior_votes,
-        site.pictures
+        site.pictures,
+        full_after
     )
     .fetch_one(&mut *tx)
     .await?;

@@ -9,6 +9,7 @@ use app::{
         voter::{VoterId, seal_voter_cookie},
         votes::next_up::request_first,
     },
+    standings::VoteWeights,
     votes::SubmissionId,
 };
 use futures_util::{StreamExt, stream};
@@ -133,7 +134,7 @@ async fn a_machine_fast_rater_stops_counting_and_a_fast_human_does_not() {
 
 /// The picture's place on the leaderboard now.
 async fn rank_of(app: &TestApp, picture: SubmissionId) -> i64 {
-    rank_pictures(&app.pool).await.unwrap();
+    rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
     sqlx::query_scalar!(
         r#"SELECT rank AS "rank!" FROM picture_standings WHERE submission_id = $1"#,
         picture.0
@@ -191,7 +192,7 @@ async fn a_replayed_ballot_stuffing_attack_is_flagged_in_one_run_and_the_rank_is
             }
         })
         .await;
-    rank_pictures(&app.pool).await.unwrap();
+    rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
     let target = SubmissionId(
         sqlx::query_scalar!(
             "SELECT submission_id FROM picture_standings ORDER BY rank DESC, submission_id LIMIT 1"

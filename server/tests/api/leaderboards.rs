@@ -3,6 +3,7 @@
 //! numbers shown are the ones the vote path and the ranking job keep.
 
 use crate::helpers::{TestApp, Visitor, json, spawn_app, spawn_app_with};
+use app::standings::VoteWeights;
 use reqwest::{StatusCode, header};
 use server::jobs::ranking::rank_pictures;
 use std::{collections::BTreeSet, time::Duration};
@@ -52,7 +53,7 @@ async fn image_key(app: &TestApp, id: i64) -> String {
 async fn leaderboards_lock_unrated_pictures_and_page_through_all_of_them_once() {
     let app = spawn_app(30).await;
     let (mut voter, rated) = voter_who_rated(&app, 3).await;
-    rank_pictures(&app.pool).await.unwrap();
+    rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
     let mut stranger = Visitor::new();
 
     // Two pages of /top: 24 tiles, then 6, every picture once, in rank order.
@@ -102,7 +103,7 @@ async fn leaderboards_lock_unrated_pictures_and_page_through_all_of_them_once() 
 async fn a_picture_page_shows_everything_to_its_voters_and_a_locked_tile_to_others() {
     let app = spawn_app(6).await;
     let (mut voter, rated) = voter_who_rated(&app, 2).await;
-    rank_pictures(&app.pool).await.unwrap();
+    rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
     let id = rated[0];
     let key = image_key(&app, id).await;
 
@@ -162,7 +163,7 @@ async fn search_forgives_a_typo_and_keeps_pictures_locked() {
 async fn the_feeds_are_valid_atom_and_carry_teasers_only() {
     let app = spawn_app(8).await;
     voter_who_rated(&app, 3).await;
-    rank_pictures(&app.pool).await.unwrap();
+    rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
     // A title that needs escaping.
     sqlx::query!("UPDATE submissions SET title = 'Sir <Blep> & \"Co\"' WHERE id = (SELECT min(id) FROM submissions)")
         .execute(&app.pool)

@@ -3,6 +3,7 @@
 //! their votes, once the grace period is over.
 
 use crate::helpers::{TestApp, Visitor, spawn_app};
+use app::standings::VoteWeights;
 use reqwest::StatusCode;
 use server::jobs::{
     purge_expired,
@@ -82,7 +83,7 @@ async fn only_old_enough_and_seen_enough_pictures_at_the_bottom_retire_and_go_af
     .execute(&app.pool)
     .await
     .unwrap();
-    rank_pictures(&app.pool).await.unwrap();
+    rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
 
     assert_eq!(retire_pictures(&app.pool, THRESHOLDS).await.unwrap(), 1);
     assert_eq!(retire_pictures(&app.pool, THRESHOLDS).await.unwrap(), 0, "once is enough");
@@ -100,7 +101,7 @@ async fn only_old_enough_and_seen_enough_pictures_at_the_bottom_retire_and_go_af
     assert!(record.percentile < 30.0);
 
     // Out of the leaderboards and hidden from everybody but its owner, who is told why.
-    rank_pictures(&app.pool).await.unwrap();
+    rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
     let mut stranger = Visitor::new();
     let top = stranger.open(&app, "/top").await;
     assert!(!top.html.contains(&format!("href=\"/p/{}\"", judged.0)));

@@ -1,11 +1,18 @@
 //! Standings: the histogram kept by the vote path, the ranking job's scores (the same as
 //! `app::standings` computes), and the job runner's once-per-period rule across instances.
 
-use crate::helpers::{TestApp, Visitor, json, spawn_app};
-use app::standings::{Histogram, bayesian, hot, lower_bound, percentile, points, spread};
+use crate::helpers::{TestApp, Visitor, json, spawn_app, spawn_app_with};
+use app::{
+    server::{standings::picture::load_picture, voter::VoterId},
+    standings::{
+        Histogram, VoteWeights, WeightedVotes, bayesian, hot, lower_bound, percentile, points,
+        spread, weighted_bayesian, weighted_lower_bound, weighted_points, weighted_spread,
+    },
+    votes::SubmissionId,
+};
 use reqwest::StatusCode;
 use server::jobs::{self, Turn, ranking::rank_pictures};
-use std::time::Duration;
+use std::{collections::BTreeMap, time::Duration};
 
 /// `voters` fresh visitors each rate the pictures in front of them `rounds` times, with
 /// ratings that differ from voter to voter.
@@ -42,7 +49,7 @@ async fn the_ranking_job_scores_as_the_formulas_say_and_a_second_run_writes_noth
     forget_standings(&app).await;
 
     assert_eq!(
-        rank_pictures(&app.pool).await.unwrap(),
+        rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap(),
         12,
         "every picture gets its row, and today's rank in its history"
     );
@@ -81,7 +88,116 @@ async fn the_ranking_job_scores_as_the_formulas_say_and_a_second_run_writes_noth
     }
     assert_eq!(rows[0].rank, 1);
 
-    assert_eq!(rank_pictures(&app.pool).await.unwrap(), 0, "nothing changed, nothing written");
+    assert_eq!(
+        rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap(),
+        0,
+        "nothing changed, nothing written"
+    );
+}
+
+/// Trust weighting: every vote weighs what its voter's history is worth, in every score the
+/// job computes; the site's numbers say it was on, and so do the pages showing the scores.
+#[tokio::test]
+async fn with_trust_weighting_the_job_weighs_each_vote_by_its_voters_history() {
+    let weights = VoteWeights::ByHistory { full_after: 4 };
+    let app = spawn_app_with(4, |settings| {
+        settings.standings.rank_every_secs = 0;
+        settings.standings.trust_weighting = true;
+        settings.standings.trust_full_after_votes = 4;
+    })
+    .await;
+    // Regulars (4 votes: full weight), one-vote newcomers (a quarter) and two-vote voters (half).
+    votes(&app, 3, 4).await;
+    votes(&app, 6, 1).await;
+    votes(&app, 2, 2).await;
+    // A discounted vote weighs nothing at all.
+    sqlx::query!(
+        "WITH one AS (SELECT voter_id, submission_id, rating FROM votes LIMIT 1),
+              gone AS (UPDATE votes v SET counted = false, discount_reason = 'suspicious_rater',
+                              discounted_at = now()
+                         FROM one WHERE (v.voter_id, v.submission_id) = (one.voter_id, one.submission_id))
+         UPDATE tallies t SET vote_count = t.vote_count - 1, rating_sum = t.rating_sum - one.rating,
+                              histogram[one.rating] = t.histogram[one.rating] - 1
+           FROM one WHERE t.submission_id = one.submission_id"
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert!(app.tallies_match_counted_votes().await);
+    forget_standings(&app).await;
+    rank_pictures(&app.pool, weights).await.unwrap();
+
+    let site = sqlx::query!("SELECT site_mean, prior_votes, trust_full_after FROM site_standings")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(site.trust_full_after, Some(4));
+    let mut weighted: BTreeMap<i64, WeightedVotes> = BTreeMap::new();
+    let cast = sqlx::query!(
+        "SELECT v.submission_id, v.rating, u.votes_cast FROM votes v
+           JOIN voters u ON u.id = v.voter_id WHERE v.counted"
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    for vote in &cast {
+        let weight = weights.weight(vote.votes_cast.into());
+        weighted
+            .entry(vote.submission_id)
+            .or_default()
+            .add(vote.rating.try_into().unwrap(), weight);
+    }
+    let total: f64 = weighted.values().map(|votes| votes.votes).sum();
+    assert_eq!(cast.len(), 12 + 6 + 4 - 1);
+    // 12 full votes, 6 quarters and 4 halves (15.5), less the discounted one: a full vote, a
+    // quarter or a half, whichever `LIMIT 1` took.
+    assert!(
+        [14.5, 15.25, 15.0].iter().any(|expected| (total - expected).abs() < 1e-9),
+        "{total}: 15.5 less one discounted vote"
+    );
+    let stored = sqlx::query!(
+        r#"SELECT p.submission_id, p.score, p.lower_bound, p.hot, p.spread,
+                  extract(epoch FROM s.created_at)::float8 AS "arrived!"
+             FROM picture_standings p JOIN submissions s ON s.id = p.submission_id"#
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored.len(), 4);
+    for row in &stored {
+        let votes = weighted.get(&row.submission_id).copied().unwrap_or_default();
+        let score = weighted_bayesian(&votes, site.site_mean, site.prior_votes);
+        assert!((row.score - score).abs() < 1e-9, "{} vs {score}", row.score);
+        assert!((row.lower_bound - weighted_lower_bound(&votes)).abs() < 1e-9);
+        let expected_hot = hot(weighted_points(&votes), row.arrived);
+        assert!((row.hot - expected_hot).abs() < 1e-6, "{} vs {expected_hot}", row.hot);
+        match (row.spread, weighted_spread(&votes)) {
+            (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{a} vs {b}"),
+            (a, b) => assert_eq!(a, b),
+        }
+    }
+
+    // A voter's page of a picture they rated shows the run's scores, not the live tally's.
+    let seen = sqlx::query!("SELECT voter_id, submission_id FROM votes WHERE counted LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let page =
+        load_picture(&app.pool, VoterId(seen.voter_id), SubmissionId(seen.submission_id)).await;
+    let stats = page.unwrap().stats.expect("its voter sees its numbers");
+    let row = stored.iter().find(|row| row.submission_id == seen.submission_id).unwrap();
+    assert!(
+        (stats.score - row.score).abs() < 1e-12
+            && (stats.lower_bound - row.lower_bound).abs() < 1e-12
+    );
+    assert_eq!(stats.site.map(|site| site.weights), Some(weights));
+    let about = Visitor::new().open(&app, "/about/scores").await;
+    assert!(about.html.contains("until you have cast 4 votes"), "{}", about.html);
+
+    // Off again: every vote weighs one, and the page says so.
+    rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
+    let about = Visitor::new().open(&app, "/about/scores").await;
+    assert!(about.html.contains("Every vote that counts weighs the same"));
 }
 
 #[tokio::test]
@@ -90,7 +206,7 @@ async fn two_instances_racing_run_the_job_once_per_period() {
     forget_standings(&app).await;
     // A second instance: its own pool on the same database.
     let other = sqlx::PgPool::connect(&app.database_url).await.unwrap();
-    let job = jobs::ranking(Duration::from_secs(60));
+    let job = jobs::ranking(Duration::from_secs(60), VoteWeights::Equal);
     let (a, b) = tokio::join!(jobs::take_turn(&app.pool, &job), jobs::take_turn(&other, &job));
     let mut turns = [a.unwrap(), b.unwrap()];
     turns.sort_by_key(|turn| matches!(turn, Turn::Skipped));

@@ -3,10 +3,26 @@
 
 use crate::{
     api::load_site_numbers,
-    standings::{CAUTION_Z, HOT_TENFOLD_SECS, MIN_VOTES_FOR_SPREAD},
+    standings::{CAUTION_Z, HOT_TENFOLD_SECS, MIN_VOTES_FOR_SPREAD, VoteWeights},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// What a counted vote weighs, as the last ranking run weighed it.
+pub fn weights_in_words(weights: VoteWeights) -> String {
+    match weights {
+        VoteWeights::Equal => {
+            "Every vote that counts weighs the same: new voters and old hands alike.".to_owned()
+        }
+        VoteWeights::ByHistory { full_after } => format!(
+            "Votes from new voters count for less in the fair score, the cautious score, Hot and the ranks \
+             (not in the plain average): until you have cast {full_after} votes, each of yours counts as \
+             your number of votes ÷ {full_after} of a vote, so your first counts 1/{full_after}. \
+             Once you have cast {full_after}, all of them, the early ones too, count in full. \
+             A crowd of one-vote visitors moves a picture 1/{full_after} as much as as many regular voters would."
+        ),
+    }
+}
 
 #[component]
 pub fn AboutScoresPage() -> impl IntoView {
@@ -68,7 +84,12 @@ pub fn AboutScoresPage() -> impl IntoView {
             </Transition>
             <h2>"Which votes count"</h2>
             <p>"Every vote is kept, but the numbers above count only the votes a person cast. A vote is taken once the picture has been in front of you for a moment, and at a human pace. Every few minutes the site looks at the latest votes: a voter who gives every picture the same rating, or whose votes come faster than anyone can look, and a crowd of brand-new voters from one network all rating one picture, stop counting at once. An admin then looks at each case: the votes stay out, or count again."</p>
-            <p>"Every vote that counts weighs the same: new voters and old hands alike."</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let weights = numbers.await.ok().and_then(|(site, _)| site).map(|site| site.weights);
+                    view! { <p class="vote-weights">{weights_in_words(weights.unwrap_or_default())}</p> }
+                })}
+            </Transition>
             <h2>"What you see"</h2>
             <p>"A picture and its scores are shown to its owner and to the voters who rated it. Everywhere else it is a locked tile: rate it to see it."</p>
         </article>

@@ -15,7 +15,10 @@ use crate::{
         moderation::{OwnerControls, ReportForm},
         tiles::LOCK_SVG,
     },
-    standings::pictures::{PicturePage, PictureStats, is_share_code},
+    standings::{
+        VoteWeights,
+        pictures::{PicturePage, PictureStats, is_share_code},
+    },
     tiles::PictureTile,
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -155,8 +158,14 @@ fn Standing(stats: PictureStats, is_owner: bool) -> impl IntoView {
         },
     );
     let prior = site.map(|site| {
+        let weighted = match site.weights {
+            VoteWeights::Equal => String::new(),
+            VoteWeights::ByHistory { full_after } => format!(
+                " Votes from voters with fewer than {full_after} votes count for less in the scores and the rank."
+            ),
+        };
         format!(
-            "Fair scores use the site's average rating, {:.2}, weighing as much as {:.0} vote{} (as of {}).",
+            "Fair scores use the site's average rating, {:.2}, weighing as much as {:.0} vote{} (as of {}).{weighted}",
             site.site_mean,
             site.prior_votes,
             if site.prior_votes.round() == 1.0 { "" } else { "s" },

@@ -5,7 +5,7 @@ use super::picture::histogram_of;
 use crate::{
     server::{visibility::TileRow, voter::VoterId},
     standings::{
-        self,
+        self, VoteWeights,
         pictures::{MyPicture, MySort, RetirementNotice},
     },
 };
@@ -27,6 +27,8 @@ struct MineRow {
     histogram: Vec<i32>,
     rank: Option<i32>,
     ranked_of: Option<i64>,
+    ranked_lower_bound: Option<f64>,
+    trust_full_after: Option<i32>,
     trend: Option<i32>,
     views: i64,
     shares: i64,
@@ -75,7 +77,11 @@ impl MineRow {
             uploaded_on: self.uploaded_on,
             votes: self.vote_count,
             mean: standings::mean(self.vote_count, self.rating_sum),
-            lower_bound: standings::lower_bound(&histogram),
+            lower_bound: standings::shown_score(
+                VoteWeights::from_full_after(self.trust_full_after),
+                self.ranked_lower_bound,
+                standings::lower_bound(&histogram),
+            ),
             rank,
             views: self.views,
             shares: self.shares,
@@ -96,6 +102,8 @@ pub async fn my_pictures(
                   to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "uploaded_on!",
                   t.vote_count, t.rating_sum, t.histogram,
                   p.rank AS "rank?", site.pictures AS "ranked_of?",
+                  p.lower_bound AS "ranked_lower_bound?",
+                  site.trust_full_after AS "trust_full_after?",
                   (SELECT h.rank - p.rank FROM rank_history h
                     WHERE h.submission_id = s.id AND h.day <= current_date - 7
                     ORDER BY h.day DESC LIMIT 1) AS trend,

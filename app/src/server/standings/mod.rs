@@ -13,7 +13,7 @@ pub mod shares;
 use crate::{
     error::{AppError, ErrorCode},
     server::ErrorChain,
-    standings::pictures::SiteNumbers,
+    standings::{VoteWeights, pictures::SiteNumbers},
 };
 use sqlx::PgPool;
 
@@ -51,13 +51,20 @@ impl From<StandingsError> for AppError {
 
 /// The site-wide numbers of the last ranking run, if there was one.
 pub async fn site_numbers(pool: &PgPool) -> Result<Option<SiteNumbers>, sqlx::Error> {
-    sqlx::query_as!(
-        SiteNumbers,
-        r#"SELECT site_mean, prior_votes, pictures, votes,
+    let row = sqlx::query!(
+        r#"SELECT site_mean, prior_votes, pictures, votes, trust_full_after,
                   to_char(computed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
                       AS "computed_at!"
              FROM site_standings"#
     )
     .fetch_optional(pool)
-    .await
+    .await?;
+    Ok(row.map(|row| SiteNumbers {
+        site_mean: row.site_mean,
+        prior_votes: row.prior_votes,
+        pictures: row.pictures,
+        votes: row.votes,
+        computed_at: row.computed_at,
+        weights: VoteWeights::from_full_after(row.trust_full_after),
+    }))
 }

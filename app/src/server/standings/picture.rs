@@ -5,7 +5,7 @@ use super::{StandingsError, site_numbers};
 use crate::{
     server::{visibility::TileRow, voter::VoterId},
     standings::{
-        self, Histogram, RATINGS,
+        self, Histogram, RATINGS, VoteWeights,
         pictures::{Owner, PicturePage, PictureStats, Rank, RankPoint, RetirementNotice},
     },
     votes::SubmissionId,
@@ -33,6 +33,8 @@ struct PictureRow {
     rank: Option<i32>,
     ranked_of: Option<i64>,
     percentile: Option<f64>,
+    ranked_score: Option<f64>,
+    ranked_lower_bound: Option<f64>,
     trend: Option<i32>,
     views: i64,
     shares: i64,
@@ -64,6 +66,7 @@ pub async fn load_picture(
                   t.vote_count, t.rating_sum, t.histogram,
                   u.username AS "username?", u.display_name AS "display_name?",
                   p.rank AS "rank?", site.pictures AS "ranked_of?", p.percentile AS "percentile?",
+                  p.score AS "ranked_score?", p.lower_bound AS "ranked_lower_bound?",
                   (SELECT h.rank - p.rank FROM rank_history h
                     WHERE h.submission_id = s.id AND h.day <= current_date - 7
                     ORDER BY h.day DESC LIMIT 1) AS trend,
@@ -118,8 +121,10 @@ pub async fn load_picture(
 async fn stats(pool: &PgPool, row: &PictureRow) -> Result<PictureStats, sqlx::Error> {
     let site = site_numbers(pool).await?;
     let histogram = histogram_of(&row.histogram);
-    let (site_mean, prior_votes) =
-        site.as_ref().map_or((5.5, 1.0), |site| (site.site_mean, site.prior_votes));
+    let (site_mean, prior_votes, weights) =
+        site.as_ref().map_or((5.5, 1.0, VoteWeights::Equal), |site| {
+            (site.site_mean, site.prior_votes, site.weights)
+        });
     let history = sqlx::query_as!(
         RankPoint,
         r#"SELECT to_char(day, 'YYYY-MM-DD') AS "day!", rank::int8 AS "rank!",
@@ -140,8 +145,16 @@ async fn stats(pool: &PgPool, row: &PictureRow) -> Result<PictureStats, sqlx::Er
     Ok(PictureStats {
         histogram,
         mean: standings::mean(row.vote_count, row.rating_sum),
-        score: standings::bayesian(row.vote_count, row.rating_sum, site_mean, prior_votes),
-        lower_bound: standings::lower_bound(&histogram),
+        score: standings::shown_score(
+            weights,
+            row.ranked_score,
+            standings::bayesian(row.vote_count, row.rating_sum, site_mean, prior_votes),
+        ),
+        lower_bound: standings::shown_score(
+            weights,
+            row.ranked_lower_bound,
+            standings::lower_bound(&histogram),
+        ),
         site,
         rank,
         percentile: row.percentile,
