@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod api;
+#[cfg(feature = "ssr")]
+mod client_code;
 pub mod error;
 pub mod integrity;
 pub mod moderation;
@@ -48,21 +50,20 @@ pub const CONTENT_SECURITY_POLICY: &str =
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
 /// The HTML document around the app.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
     allow_only_this_pages_scripts();
+    let files = client_code::BundleFiles::of(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link id="leptos" rel="stylesheet" href=stylesheet_href(&options)/>
-                <AutoReload options=options.clone()/>
-                // The client code loads when the browser is idle (at most 2 s), at low priority:
-                // on a phone's connection it no longer shares the bandwidth with the picture,
-                // the page's largest paint. Until then the rating buttons post their plain form.
-                <HydrationScripts options defer=true/>
+                <link id="leptos" rel="stylesheet" href=files.css.as_str()/>
+                <AutoReload options/>
+                // After the picture: see client_code.
+                <client_code::ClientCode files/>
                 <MetaTags/>
             </head>
             <body>
@@ -70,29 +71,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// The stylesheet's address. A release build names the bundle's files after their contents
-/// (cargo-leptos `hash-files`, the hashes in `hash.txt` beside the server binary), so that they
-/// can be cached for good; the hydration script reads the same file for the script's and the
-/// WASM's names. Rendered by the shell only, on the server.
-fn stylesheet_href(options: &LeptosOptions) -> String {
-    let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
-    #[cfg(feature = "ssr")]
-    if options.hash_files {
-        static CSS_HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-        let hash = CSS_HASH.get_or_init(|| {
-            let file = std::env::current_exe().ok()?.parent()?.join(options.hash_file.as_ref());
-            std::fs::read_to_string(file).ok()?.lines().find_map(|line| {
-                let (kind, hash) = line.split_once(':')?;
-                (kind.trim() == "css").then(|| hash.trim().to_owned())
-            })
-        });
-        if let Some(hash) = hash {
-            return format!("/{pkg}/{name}.{hash}.css");
-        }
-    }
-    format!("/{pkg}/{name}.css")
 }
 
 /// Sets the page's Content-Security-Policy with a `script-src` that allows only the scripts

@@ -51,6 +51,22 @@ async fn an_unknown_address_is_a_designed_404_page() {
     assert!(page.html.contains("href=\"/\""));
 }
 
+/// The picture is the page: its head asks for the picture first and for nothing of the client
+/// code, which is asked for by a script (carrying the page's nonce) once the page has loaded.
+#[tokio::test]
+async fn the_page_preloads_its_picture_and_asks_for_the_client_code_after_loading() {
+    let app = spawn_app(1).await;
+    let page = Visitor::new().open(&app, "/").await;
+    let head = page.html.split("</head>").next().unwrap();
+    let key = page.image_key().unwrap();
+    assert!(head.contains(&format!("href=\"/media/{key}/640.jpg\"")), "{head}");
+    assert!(head.contains("rel=\"preload\"") && head.contains("fetchpriority=\"high\""));
+    assert!(!head.contains(".wasm\" as=\"fetch\""), "no preload of the WASM: {head}");
+    assert!(!head.contains("modulepreload"), "{head}");
+    assert!(head.contains("addEventListener(\"load\""), "{head}");
+    assert!(head.contains("<script type=\"module\" nonce=\""), "{head}");
+}
+
 #[tokio::test]
 async fn pictures_are_served_as_cacheable_jpegs_by_key_only() {
     let app = spawn_app(2).await;
