@@ -18,7 +18,7 @@ pub mod votes;
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Link, Meta, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
@@ -64,7 +64,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options/>
                 // After the picture: see client_code.
                 <client_code::ClientCode files/>
-                <MetaTags/>
+                <leptos_meta::MetaTags/>
             </head>
             <body>
                 <App/>
