@@ -39,8 +39,11 @@ impl BundleFiles {
         };
         // wasm-bindgen calls the WASM `<name>_bg` unless cargo-leptos named it (it sets
         // LEPTOS_OUTPUT_NAME when it builds), as Leptos's own script assumes too.
-        let wasm_suffix =
-            if hashes.is_none() && option_env!("LEPTOS_OUTPUT_NAME").is_none() { "_bg" } else { "" };
+        let wasm_suffix = if hashes.is_none() && option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+            "_bg"
+        } else {
+            ""
+        };
         Self { css: named("css", ""), js: named("js", ""), wasm: named("wasm", wasm_suffix) }
     }
 
