@@ -190,8 +190,8 @@ stop_server
 PACED_LOOK_MS=${BENCH_PACED_LOOK_MS:-600}
 step "Paced voters: $CONCURRENCY voters looking ${PACED_LOOK_MS} ms at each picture, ${SECONDS_MEASURED}s"
 RMD_VOTES__MIN_VIEW_MS=400 RMD_VOTES__PER_VOTER_PER_MINUTE=120 start_server
-# Like the other loops, measured after a warm-up: the 64 page loads at once that start it (and
-# the restarted cluster's cold buffers) are not what a paced voter meets.
+# Like the other loops, measured after a warm-up: the restarted cluster's cold buffers are not
+# what a paced voter meets.
 BENCH_LOOK_MS=$PACED_LOOK_MS BENCH_CONNECTIONS_PER_THREAD=$((CONCURRENCY / WRK_THREADS)) wrk -t "$WRK_THREADS" -c "$CONCURRENCY" -d "${WARMUP_SECONDS}s" -s scripts/bench/paced_vote_loop.lua "http://127.0.0.1:$PORT" >/dev/null
 before=$(sql "SELECT count(*) FROM votes")
 paced_out=$(BENCH_LOOK_MS=$PACED_LOOK_MS BENCH_CONNECTIONS_PER_THREAD=$((CONCURRENCY / WRK_THREADS)) wrk -t "$WRK_THREADS" -c "$CONCURRENCY" -d "${SECONDS_MEASURED}s" --timeout 10s -s scripts/bench/paced_vote_loop.lua "http://127.0.0.1:$PORT")
