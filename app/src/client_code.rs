@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 /// Where the built client lives: the stylesheet, the JS glue and the WASM, with the content
 /// hashes of a release build (cargo-leptos `hash-files`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct BundleFiles {
     pub css: String,
     pub js: String,

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// What a counted vote weighs, as the last ranking run weighed it.
-pub fn weights_in_words(weights: VoteWeights) -> String {
+fn weights_in_words(weights: VoteWeights) -> String {
     match weights {
         VoteWeights::Equal => {
             "Every vote that counts weighs the same: new voters and old hands alike.".to_owned()
