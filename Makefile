@@ -24,7 +24,8 @@ setup-test: ## Install the build and test tools that are missing
 
 build: setup ## Build the release site (server binary, WASM, CSS)
 	@echo "==> Building the release site"
-	cargo leptos build --release --precompress
+	# --split: the pages other than the vote page are WASM chunks fetched when opened (app/src/pages/lazy.rs).
+	cargo leptos build --release --precompress --split
 
 run: build ## Serve http://127.0.0.1:3000 with the embedded database in .data/
 	@echo "==> Serving http://127.0.0.1:3000 (Ctrl-C stops the server and its database)"

@@ -227,12 +227,11 @@ for run in 1 2 3; do
 done
 lh_score=$(echo "${lh_scores[*]}" | median) lh_lcp=$(echo "${lh_lcps[*]}" | median)
 stop_server
-# What a first visit downloads of the client, as served (brotli files written by cargo-leptos).
+# What a first visit downloads of the client, and each other page after it, as served (brotli
+# files written by cargo-leptos; the pages' chunks are listed in the split manifest).
 SITE_PKG=${LEPTOS_SITE_ROOT:-target/site}/pkg
-bundle_row() { local f; f=$(ls "$SITE_PKG"/ratemyderp*."$1" | head -n1); echo "$(( $(stat -c %s "$f") / 1024 )) KB raw, $(( $(stat -c %s "$f.br") / 1024 )) KB brotli"; }
-wasm_size=$(bundle_row wasm) js_size=$(bundle_row js) css_size=$(bundle_row css)
-bundle_br_kb=$(( ( $(stat -c %s "$(ls "$SITE_PKG"/ratemyderp*.wasm | head -n1).br") + $(stat -c %s "$(ls "$SITE_PKG"/ratemyderp*.js | head -n1).br") ) / 1024 ))
-echo "    client: wasm $wasm_size, js $js_size (WASM + JS $bundle_br_kb KB brotli), css $css_size"
+eval "$(python3 scripts/bench/client_size.py "$SITE_PKG")"
+echo "    client: first visit $bundle_br_kb KB brotli (wasm $wasm_size, js $js_size, loader $loader_size), css $css_size; other pages: median $page_median_br_kb KB, at most $page_max_br_kb KB in $page_max_chunks chunks"
 
 if [ -n "${BENCH_VOTE_LOOP_ONLY:-}" ]; then
   echo "SUMMARY limits=${BENCH_LIMITS:-on} browser_votes_per_s=$browser_median browser_plain_votes_per_s=$plain_median browser_ratio=$browser_ratio browser_p99_ms=$browser_p99_median votes_per_s=$votes_per_s p50_ms=$p50_ms p99_ms=$p99_ms pgbench_tps=$pg_tps ratio=$ratio rounds=$(echo "${votes_rates[*]}" | tr ' ' '/') paced_votes_per_s=$paced_rate paced_p99_ms=$paced_p99 paced_refused=$paced_refused ssr_pages_per_s=$ssr_rate ssr_p99=$ssr_p99 lighthouse=$lh_score lcp_ms=$lh_lcp bundle_br_kb=$bundle_br_kb"
@@ -285,7 +284,7 @@ Measured by \`make bench\` (\`scripts/bench.sh\`); every figure below comes from
 
 - **Date:** $(date -u '+%Y-%m-%d %H:%M UTC')
 - **Machine:** $machine
-- **Build:** release (\`cargo leptos build --release\`), commit $(git rev-parse --short HEAD)$(git diff --quiet -- . ':!BENCHMARKS.md' || echo ' + uncommitted changes')
+- **Build:** release (\`cargo leptos build --release --split\`), commit $(git rev-parse --short HEAD)$(git diff --quiet -- . ':!BENCHMARKS.md' || echo ' + uncommitted changes')
 - **Database:** the embedded PostgreSQL $("$PSQL" --version | awk '{print $3}') cluster, fsync and synchronous_commit on; server, load generator and database share the machine.
 
 ## The browser loop ($CONCURRENCY voters, $BROWSER_PICTURES pictures)
@@ -353,8 +352,11 @@ Chromium), \`GET /\` on a new visitor:
 $lh_rows
 Median: performance **$lh_score** (target ≥ 98: $(awk -v s="$lh_score" 'BEGIN { print (s >= 98) ? "met" : "missed" }')), largest paint **$lh_lcp ms** (target < 2,000 ms: $(awk -v l="$lh_lcp" 'BEGIN { print (l < 2000) ? "met" : "missed" }')).
 
-The client as served: WASM $wasm_size, JS $js_size, CSS $css_size; WASM + JS **$bundle_br_kb KB**
-after brotli (target ≤ 200 KB: $(awk -v k="$bundle_br_kb" 'BEGIN { print (k <= 200) ? "met" : "missed" }')).
+The client as served. A first visit downloads the main WASM ($wasm_size), its JS glue ($js_size)
+and the chunk loader ($loader_size): **$bundle_br_kb KB** after brotli (target ≤ 200 KB:
+$(awk -v k="$bundle_br_kb" 'BEGIN { print (k <= 200) ? "met" : "missed" }')); CSS $css_size. The other $pages_count pages' views are in $chunks_count chunks
+($chunks_br_kb KB after brotli in all), fetched when a page is first opened: a median of
+$page_median_br_kb KB per page, at most $page_max_br_kb KB in $page_max_chunks chunks ($page_max_view).
 
 ## Next-picture query at 1,000,000 pictures
 

@@ -11,6 +11,14 @@
 //!
 //! The bundle's file names are read once per process (`HydrationScripts` read `hash.txt` from
 //! disk on every page).
+//!
+//! With the pages' code split into chunks (`cargo leptos build --split`, see `pages::lazy`), the
+//! main WASM and its JS glue name the chunks' loader, `__wasm_split.<hash>.js`, and cargo-leptos
+//! writes that name into them after naming them after their contents. A change to one page's
+//! chunk alone gives the loader a new name inside a main WASM whose name stays the same, and a
+//! browser that kept the old one for good would ask for a loader that no longer exists. So the
+//! WASM's address carries the loader's hash too, and the server asks browsers to revalidate the
+//! small JS glue (which the loader imports by its plain name) rather than keep it.
 
 use leptos::prelude::*;
 
@@ -44,7 +52,12 @@ impl BundleFiles {
         } else {
             ""
         };
-        Self { css: named("css", ""), js: named("js", ""), wasm: named("wasm", wasm_suffix) }
+        let mut wasm = named("wasm", wasm_suffix);
+        if let Some(loader) = hash_of("split") {
+            wasm.push_str("?loader=");
+            wasm.push_str(loader.trim_start_matches('.'));
+        }
+        Self { css: named("css", ""), js: named("js", ""), wasm }
     }
 
     /// This build's files, read once.
@@ -89,7 +102,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn release_builds_use_the_hashed_names_and_others_the_plain_ones() {
+    fn release_builds_use_the_hashed_names_and_the_loaders_hash_and_others_the_plain_ones() {
         let options = LeptosOptions::builder().output_name("site").build();
         let hashed = BundleFiles::new(&options, Some("js: J1\nwasm: W2\ncss: C3\n"));
         assert_eq!(
@@ -100,6 +113,9 @@ mod tests {
                 wasm: "/pkg/site.W2.wasm".into(),
             }
         );
+        let split = BundleFiles::new(&options, Some("js: J1\nwasm: W2\ncss: C3\nsplit: S4\n"));
+        assert_eq!(split.wasm, "/pkg/site.W2.wasm?loader=S4");
+        assert_eq!(split.js, "/pkg/site.J1.js");
         let plain = BundleFiles::new(&options, None);
         assert_eq!(plain.css, "/pkg/site.css");
         assert_eq!(plain.js, "/pkg/site.js");

@@ -20,29 +20,10 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
 };
-use pages::{
-    accounts::{
-        AuthRevision,
-        links::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
-        login::LoginPage,
-        settings::SettingsPage,
-        signup::{CheckInboxPage, SignUpPage},
-    },
-    admin::FlaggedVotesPage,
-    moderation::HeldPicturesPage,
-    not_found::NotFound,
-    operators::{KpiDashboardPage, SystemDashboardPage},
-    profile::ProfilePage,
-    standings::{
-        about::AboutScoresPage, boards::LeaderboardPage, mine::MyPicturesPage,
-        picture::PictureRoute, search::SearchPage, share::ShareRoute,
-    },
-    uploads::UploadPage,
-    votes::VotePage,
-};
+use pages::{accounts::AuthRevision, lazy, not_found::NotFound, votes::VotePage};
 use standings::boards::Board;
 
 /// What the Content-Security-Policy says of every response; pages add their `script-src`.
@@ -100,7 +81,6 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="color-scheme" content="light dark"/>
         <Meta name="description" content="Rate how derpy a pet is, from 1 to 10. Every vote reveals the next one."/>
-        <Title formatter=|page: String| format!("{page} · RateMyDerp")/>
         <Router>
             <a class="skip-link" href="#main">"Skip to the picture"</a>
             <SiteHeader/>
@@ -108,39 +88,43 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     // Rendered whole before sending, so the page works without JavaScript.
                     <Route path=StaticSegment("") view=VotePage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("signup") view=SignUpPage/>
+                    // The others' code is fetched when they are opened: see pages::lazy.
+                    <Route path=StaticSegment("signup") view={Lazy::<lazy::SignUp>::new()}/>
                     <Route
                         path=(StaticSegment("signup"), StaticSegment("check-your-inbox"))
-                        view=CheckInboxPage
+                        view={Lazy::<lazy::CheckInbox>::new()}
                     />
-                    <Route path=StaticSegment("login") view=LoginPage/>
-                    <Route path=StaticSegment("verify-email") view=VerifyEmailPage/>
-                    <Route path=StaticSegment("forgot-password") view=ForgotPasswordPage/>
-                    <Route path=StaticSegment("reset-password") view=ResetPasswordPage/>
-                    <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("upload") view=UploadPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("login") view={Lazy::<lazy::Login>::new()}/>
+                    <Route path=StaticSegment("verify-email") view={Lazy::<lazy::VerifyEmail>::new()}/>
+                    <Route path=StaticSegment("forgot-password") view={Lazy::<lazy::ForgotPassword>::new()}/>
+                    <Route path=StaticSegment("reset-password") view={Lazy::<lazy::ResetPassword>::new()}/>
+                    <Route path=StaticSegment("settings") view={Lazy::<lazy::Settings>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("upload") view={Lazy::<lazy::Upload>::new()} ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("u"), ParamSegment("username"))
-                        view=ProfilePage
+                        view={Lazy::<lazy::Profile>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=StaticSegment("top") view=|| view! { <LeaderboardPage board=Board::Top/> } ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("hot") view=|| view! { <LeaderboardPage board=Board::Hot/> } ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("new") view=|| view! { <LeaderboardPage board=Board::New/> } ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("divisive") view=|| view! { <LeaderboardPage board=Board::Divisive/> } ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("p"), ParamSegment("id")) view=PictureRoute ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("s"), ParamSegment("code")) view=ShareRoute ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("my-pictures") view=MyPicturesPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("about"), StaticSegment("scores")) view=AboutScoresPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("admin") view=KpiDashboardPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("system")) view=SystemDashboardPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("votes")) view=FlaggedVotesPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("pictures")) view=HeldPicturesPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("top") view={Lazy::<lazy::TopBoard>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("hot") view={Lazy::<lazy::HotBoard>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("new") view={Lazy::<lazy::NewBoard>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("divisive") view={Lazy::<lazy::DivisiveBoard>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("p"), ParamSegment("id")) view={Lazy::<lazy::Picture>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("s"), ParamSegment("code")) view={Lazy::<lazy::Share>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("search") view={Lazy::<lazy::Search>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("my-pictures") view={Lazy::<lazy::MyPictures>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("about"), StaticSegment("scores")) view={Lazy::<lazy::AboutScores>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view={Lazy::<lazy::KpiDashboard>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("system")) view={Lazy::<lazy::SystemDashboard>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("votes")) view={Lazy::<lazy::FlaggedVotes>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("pictures")) view={Lazy::<lazy::HeldPictures>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>
         </Router>
+        // After the router: hydrated before the page's own `<Title>` (a lazy page's arrives with
+        // its chunk), it would blank the document's title until then.
+        <Title formatter=|page: String| format!("{page} · RateMyDerp")/>
     }
 }
 

@@ -1,6 +1,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod forms;
+pub mod lazy;
 pub mod moderation;
 pub mod not_found;
 pub mod operators;

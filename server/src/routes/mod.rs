@@ -24,7 +24,11 @@ use leptos::prelude::provide_context;
 use leptos_axum::{
     AxumRouteListing, LeptosRoutes, generate_route_list, handle_server_fns_with_context,
 };
-use std::{convert::Infallible, sync::LazyLock, time::Duration};
+use std::{
+    convert::Infallible,
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 use tower::{ServiceBuilder, util::BoxCloneSyncService};
 use tower_http::{
     CompressionLevel,
@@ -164,7 +168,12 @@ where
     });
     let files = ServiceBuilder::new()
         .layer(axum::middleware::from_fn_with_state(
-            state.leptos_options.hash_files,
+            state.leptos_options.hash_files.then(|| {
+                Arc::<str>::from(format!(
+                    "/{}/{}.",
+                    state.leptos_options.site_pkg_dir, state.leptos_options.output_name
+                ))
+            }),
             asset_cache_control,
         ))
         .map_response(|response: axum::http::Response<_>| response.map(Body::new))
@@ -179,13 +188,16 @@ where
 
 /// How long a browser keeps a built file. Named after its contents (a release build's `/pkg/`),
 /// it never changes: kept a year, never asked again. Anything else (icons, a debug build's
-/// bundle) is asked again each time, answered 304 while unchanged.
+/// bundle) is asked again each time, answered 304 while unchanged. So is the bundle's JS glue
+/// (`/pkg/<name>.<hash>.js`, given as `glue_prefix` when names are hashed): cargo-leptos writes
+/// the chunk loader's name into it after naming it, so its name can outlive its contents (see
+/// `app`'s `client_code`); the main WASM's address carries the loader's hash for the same reason.
 async fn asset_cache_control(
-    State(hashed_names): State<bool>,
+    State(glue_prefix): State<Option<Arc<str>>>,
     request: Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let immutable = hashed_names && request.uri().path().starts_with("/pkg/");
+    let immutable = kept_for_good(request.uri().path(), glue_prefix.as_deref());
     let mut response = next.run(request).await;
     let policy = if immutable && response.status().is_success() {
         "public, max-age=31536000, immutable"
@@ -194,6 +206,13 @@ async fn asset_cache_control(
     };
     response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static(policy));
     response
+}
+
+/// Whether the file at `path` is named after all of its contents (see `asset_cache_control`).
+fn kept_for_good(path: &str, glue_prefix: Option<&str>) -> bool {
+    glue_prefix.is_some_and(|glue| {
+        path.starts_with("/pkg/") && !(path.starts_with(glue) && path.ends_with(".js"))
+    })
 }
 
 /// Headers every answer carries unless it set its own.
@@ -227,4 +246,27 @@ async fn server_function(
     request: Request<Body>,
 ) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kept_for_good;
+
+    #[test]
+    fn hashed_bundle_files_are_kept_for_good_except_the_glue() {
+        let glue = Some("/pkg/site.");
+        for kept in [
+            "/pkg/site.W2.wasm",
+            "/pkg/site.C3.css",
+            "/pkg/__wasm_split.S4.js",
+            "/pkg/chunk_12.K5.wasm",
+            "/pkg/split___login_view_1.L6.wasm",
+        ] {
+            assert!(kept_for_good(kept, glue), "{kept}");
+        }
+        for asked_again in ["/pkg/site.J1.js", "/favicon.svg", "/robots.txt"] {
+            assert!(!kept_for_good(asked_again, glue), "{asked_again}");
+        }
+        assert!(!kept_for_good("/pkg/site.W2.wasm", None), "a debug build's names are plain");
+    }
 }
