@@ -95,3 +95,17 @@ test("an unknown address shows a 404 page with a way back", async ({ page }) => 
   await page.getByRole("link", { name: "Rate some derps" }).click();
   await expect(rateButton(page, 1)).toBeVisible();
 });
+
+test("the browser is sent the picture as WebP, preloaded and shown from one download", async ({ page }) => {
+  const pictures: { url: string; type: string | undefined }[] = [];
+  page.on("response", (response) => {
+    if (new URL(response.url()).pathname.startsWith("/media/")) {
+      pictures.push({ url: response.url(), type: response.headers()["content-type"] });
+    }
+  });
+  await openHydrated(page);
+  await expect(picture(page)).toHaveJSProperty("complete", true);
+  expect(pictures.length, JSON.stringify(pictures)).toBe(1);
+  expect(pictures[0].type).toBe("image/webp");
+  expect(await picture(page).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+});

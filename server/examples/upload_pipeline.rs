@@ -1,6 +1,6 @@
 //! Times the upload pipeline (`app::server::uploads::pipeline::process`) on a phone-sized photo,
-//! and, when `vipsthumbnail` is installed, libvips making the same three square JPEGs from the
-//! same file, in one run.
+//! and, when `vipsthumbnail` is installed, libvips making the same three squares (JPEG and WebP
+//! each) from the same file, in one run.
 //!
 //! Run by `make bench`:
 //!   cargo run --release --example upload_pipeline -- [--runs N]
@@ -54,12 +54,13 @@ fn main() -> anyhow::Result<()> {
     };
     let jpeg = photo()?;
     let mut ours = Vec::with_capacity(runs);
-    let mut output_bytes = 0;
+    let (mut jpeg_bytes, mut webp_bytes) = (0, 0);
     for _ in 0..runs {
         let started = Instant::now();
         let picture = process(&jpeg).map_err(|e| anyhow::anyhow!("{e}"))?;
         ours.push(started.elapsed());
-        output_bytes = picture.files.iter().map(|(_, f)| f.len()).sum::<usize>();
+        jpeg_bytes = picture.files.iter().map(|f| f.jpeg.len()).sum::<usize>();
+        webp_bytes = picture.files.iter().map(|f| f.webp.len()).sum::<usize>();
     }
     let ours = median(ours);
 
@@ -72,15 +73,20 @@ fn main() -> anyhow::Result<()> {
         let mut times = Vec::with_capacity(runs);
         for _ in 0..runs {
             let started = Instant::now();
+            // Each width in both formats, as ours writes them.
             for width in IMAGE_WIDTHS {
-                let out = dir.join(format!("{width}.jpg[Q=82,strip]"));
-                let status = Command::new("vipsthumbnail")
-                    .arg(&input)
-                    .args(["--size", &format!("{width}x{width}"), "--smartcrop", "centre", "-o"])
-                    .arg(&out)
-                    .status();
-                if !status.is_ok_and(|s| s.success()) {
-                    return None;
+                for file in
+                    [format!("{width}.jpg[Q=82,strip]"), format!("{width}.webp[Q=85,strip]")]
+                {
+                    let status = Command::new("vipsthumbnail")
+                        .arg(&input)
+                        .args(["--size", &format!("{width}x{width}"), "--smartcrop", "centre"])
+                        .arg("-o")
+                        .arg(dir.join(file))
+                        .status();
+                    if !status.is_ok_and(|s| s.success()) {
+                        return None;
+                    }
                 }
             }
             times.push(started.elapsed());
@@ -92,10 +98,13 @@ fn main() -> anyhow::Result<()> {
     let vips_ms =
         vips.flatten().map_or("n/a".to_owned(), |d| format!("{:.1}", d.as_secs_f64() * 1e3));
     println!(
-        "RESULT input_kb={} runs={runs} ours_median_ms={:.1} output_kb={} vips_median_ms={vips_ms}",
+        "RESULT input_kb={} runs={runs} ours_median_ms={:.1} output_kb={} jpeg_kb={} webp_kb={} \
+         vips_median_ms={vips_ms}",
         jpeg.len() / 1024,
         ours.as_secs_f64() * 1e3,
-        output_bytes / 1024,
+        (jpeg_bytes + webp_bytes) / 1024,
+        jpeg_bytes / 1024,
+        webp_bytes / 1024,
     );
     Ok(())
 }

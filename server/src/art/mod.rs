@@ -12,7 +12,8 @@ pub mod names;
 pub use creature::Creature;
 pub use names::title_for;
 
-use image::{ExtendedColorType, ImageEncoder, codecs::jpeg::JpegEncoder};
+use app::server::uploads::formats::{Format, WebPError, encode_webp};
+use image::{RgbImage, codecs::jpeg::JpegEncoder};
 
 /// A small, fast, well-mixed deterministic generator (SplitMix64).
 #[derive(Debug, Clone)]
@@ -50,18 +51,29 @@ impl SplitMix64 {
 /// JPEG quality: high enough that flat colours stay clean, low enough for ~20 KB at 640 px.
 const JPEG_QUALITY: u8 = 84;
 
-/// Draws the creature for `seed` at `size` × `size` pixels and encodes it as a JPEG, which
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the canvas does not hold size x size pixels")]
+    Canvas,
+    #[error("could not encode the JPEG")]
+    Jpeg(#[from] image::ImageError),
+    #[error(transparent)]
+    WebP(#[from] WebPError),
+}
+
+/// Draws the creature for `seed` at `size` × `size` pixels and encodes it in `format`, which
 /// carries no metadata.
-pub fn render_jpeg(seed: u64, size: u32) -> Result<Vec<u8>, image::ImageError> {
-    let pixels = Creature::from_seed(seed).draw(size as usize).into_rgb8();
-    let mut jpeg = Vec::with_capacity(64 * 1024);
-    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY).write_image(
-        &pixels,
-        size,
-        size,
-        ExtendedColorType::Rgb8,
-    )?;
-    Ok(jpeg)
+pub fn render(seed: u64, size: u32, format: Format) -> Result<Vec<u8>, RenderError> {
+    let drawn = Creature::from_seed(seed).draw(size as usize).into_rgb8();
+    let pixels = RgbImage::from_raw(size, size, drawn).ok_or(RenderError::Canvas)?;
+    match format {
+        Format::WebP => Ok(encode_webp(&pixels)?),
+        Format::Jpeg => {
+            let mut jpeg = Vec::with_capacity(64 * 1024);
+            JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY).encode_image(&pixels)?;
+            Ok(jpeg)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -69,11 +81,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_a_jpeg_of_the_requested_size() {
-        let jpeg = render_jpeg(3, 96).unwrap();
-        assert_eq!(&jpeg[..2], &[0xff, 0xd8]);
-        let decoded = image::load_from_memory(&jpeg).unwrap();
-        assert_eq!((decoded.width(), decoded.height()), (96, 96));
+    fn renders_the_requested_size_in_either_format() {
+        for format in [Format::Jpeg, Format::WebP] {
+            let file = render(3, 96, format).unwrap();
+            assert_eq!(Format::of_file(&file), Some(format));
+            let decoded = image::load_from_memory(&file).unwrap();
+            assert_eq!((decoded.width(), decoded.height()), (96, 96));
+        }
     }
 
     #[test]

@@ -85,6 +85,10 @@ async fn pictures_are_served_as_cacheable_jpegs_by_key_only() {
     let revalidated =
         app.http.get(&url).header(header::IF_NONE_MATCH, etag.clone()).send().await.unwrap();
     assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    // A demo picture is drawn as WebP for a browser that accepts it.
+    let webp = app.http.get(&url).header(header::ACCEPT, "image/webp,*/*").send().await.unwrap();
+    assert_eq!(webp.headers()[header::CONTENT_TYPE], "image/webp");
+    assert_eq!(&webp.bytes().await.unwrap()[8..12], b"WEBP");
     // A second time the file comes from memory: the same bytes, and ranges of them.
     let again = app.http.get(&url).send().await.unwrap().bytes().await.unwrap();
     assert_eq!(again, jpeg);

@@ -90,6 +90,7 @@ async fn an_upload_is_stored_square_served_and_rated() {
         let served = image::load_from_memory(&bytes).unwrap();
         assert_eq!((served.width(), served.height()), (side, side), "{width}");
     }
+    browsers_that_accept_webp_get_it(&app, &key).await;
 
     // Somebody else is shown it and can rate it; its uploader is not shown it.
     let mut voter = Visitor::new();
@@ -101,6 +102,50 @@ async fn an_upload_is_stored_square_served_and_rated() {
     assert!(!own.open(&app, "/").await.html.contains("alt=\"Blep in the sun\""));
     let profile = own.open(&app, "/u/snapper").await;
     assert!(profile.html.contains("Blep in the sun"));
+}
+
+/// The same address answers with the WebP to a browser that lists it, and with the JPEG to one
+/// that does not, or for a picture stored before WebP was.
+async fn browsers_that_accept_webp_get_it(app: &TestApp, key: &str) {
+    let chrome = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+    let fetch = |width: u32, accept: &'static str| {
+        app.http
+            .get(format!("{}/media/{key}/{width}.jpg", app.address))
+            .header(header::ACCEPT, accept)
+            .send()
+    };
+    let webp = fetch(320, chrome).await.unwrap();
+    assert_eq!(webp.headers()[header::CONTENT_TYPE], "image/webp");
+    assert_eq!(webp.headers()[header::VARY], "accept");
+    let etag = webp.headers()[header::ETAG].clone();
+    assert_eq!(etag, format!("\"{key}-320-webp\"").as_str());
+    let bytes = webp.bytes().await.unwrap();
+    let served = image::load_from_memory_with_format(&bytes, image::ImageFormat::WebP).unwrap();
+    assert_eq!((served.width(), served.height()), (320, 320));
+    let revalidated = app
+        .http
+        .get(format!("{}/media/{key}/320.jpg", app.address))
+        .header(header::ACCEPT, chrome)
+        .header(header::IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
+    let jpeg = fetch(320, "image/*,*/*;q=0.8").await.unwrap();
+    assert_eq!(jpeg.headers()[header::CONTENT_TYPE], "image/jpeg");
+    assert_eq!(jpeg.headers()[header::VARY], "accept");
+
+    sqlx::query!(
+        "UPDATE picture_files SET webp = NULL
+          WHERE width = 960 AND submission_id = (SELECT id FROM submissions WHERE image_key = $1)",
+        key
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let stored_before = fetch(960, chrome).await.unwrap();
+    assert_eq!(stored_before.headers()[header::CONTENT_TYPE], "image/jpeg");
+    assert_eq!(stored_before.headers()[header::ETAG], format!("\"{key}-960\"").as_str());
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Uploading a picture: who may, how much, and storing what the pipeline made of it.
 
 mod containers;
+pub mod formats;
 pub mod hostile_files;
 pub mod pipeline;
 
@@ -129,11 +130,12 @@ async fn store(
         let mut rng = rand::rng();
         (format!("{:032x}", rng.random::<u128>()), rng.random::<i64>())
     };
-    let (widths, files): (Vec<i32>, Vec<Vec<u8>>) = picture
-        .files
-        .into_iter()
-        .map(|(width, jpeg)| (i32::try_from(width).unwrap_or(i32::MAX), jpeg))
-        .unzip();
+    let (mut widths, mut jpegs, mut webps) = (Vec::new(), Vec::new(), Vec::new());
+    for file in picture.files {
+        widths.push(i32::try_from(file.width).unwrap_or(i32::MAX));
+        jpegs.push(file.jpeg);
+        webps.push(file.webp);
+    }
     let mut tx = state.pool.begin().await?;
     // `may_upload` answered before the file was read: uploads finishing together could all
     // have been told yes. Their stores queue on the account's row and count again, so exactly
@@ -159,11 +161,13 @@ async fn store(
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query!(
-        "INSERT INTO picture_files (submission_id, width, jpeg)
-         SELECT $1, width, jpeg FROM UNNEST($2::int[], $3::bytea[]) AS f (width, jpeg)",
+        "INSERT INTO picture_files (submission_id, width, jpeg, webp)
+         SELECT $1, width, jpeg, webp
+           FROM UNNEST($2::int[], $3::bytea[], $4::bytea[]) AS f (width, jpeg, webp)",
         id.0,
         &widths,
-        &files,
+        &jpegs,
+        &webps,
     )
     .execute(&mut *tx)
     .await?;

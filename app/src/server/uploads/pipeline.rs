@@ -1,8 +1,10 @@
 //! From the bytes someone uploaded to the files we serve: decoded within limits, turned upright,
-//! cropped square around the centre, resized to each served width, re-encoded as JPEG. Encoding
-//! from pixels writes none of the original's metadata (EXIF, GPS, camera, comments).
+//! cropped square around the centre, resized to each served width, re-encoded as JPEG and as
+//! WebP (see `formats`). Encoding from pixels writes none of the original's metadata (EXIF, GPS,
+//! camera, comments).
 
 use super::containers::{jpeg_is_complete, png_without_ancillary_chunks};
+use super::formats::encode_webp;
 use crate::votes::IMAGE_WIDTHS;
 use image::{
     DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
@@ -36,10 +38,18 @@ pub enum PipelineError {
     Encode,
 }
 
-/// The picture, ready to store: one JPEG per served width, and its placeholder colours.
+/// One served width of a picture, in both formats.
+#[derive(Debug)]
+pub struct PictureFile {
+    pub width: u32,
+    pub jpeg: Vec<u8>,
+    pub webp: Vec<u8>,
+}
+
+/// The picture, ready to store: its files for each served width, and its placeholder colours.
 #[derive(Debug)]
 pub struct ProcessedPicture {
-    pub files: Vec<(u32, Vec<u8>)>,
+    pub files: Vec<PictureFile>,
     pub backdrop_rgb: u32,
     pub subject_rgb: u32,
 }
@@ -58,7 +68,8 @@ pub fn process(upload: &[u8]) -> Result<ProcessedPicture, PipelineError> {
         } else {
             image::imageops::thumbnail(&base, target, target)
         };
-        files.push((width, encode(&resized)?));
+        let webp = encode_webp(&resized).map_err(|_| PipelineError::Encode)?;
+        files.push(PictureFile { width, jpeg: encode(&resized)?, webp });
     }
     let (backdrop_rgb, subject_rgb) = placeholder_colours(&base);
     Ok(ProcessedPicture { files, backdrop_rgb, subject_rgb })
@@ -226,15 +237,17 @@ mod tests {
     #[test]
     fn a_wide_picture_is_cropped_square_and_served_at_each_width() {
         let picture = process(&png(2000, 1200, 255)).unwrap();
-        let widths: Vec<u32> = picture.files.iter().map(|(w, _)| *w).collect();
+        let widths: Vec<u32> = picture.files.iter().map(|file| file.width).collect();
         assert_eq!(widths, IMAGE_WIDTHS);
-        for (width, jpeg) in &picture.files {
-            let image = decoded(jpeg);
-            assert_eq!((image.width(), image.height()), (*width, *width));
-            assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
+        for file in &picture.files {
+            let image = decoded(&file.jpeg);
+            assert_eq!((image.width(), image.height()), (file.width, file.width));
+            assert_eq!(&file.jpeg[..2], &[0xFF, 0xD8]);
+            let webp = image::load_from_memory_with_format(&file.webp, ImageFormat::WebP).unwrap();
+            assert_eq!((webp.width(), webp.height()), (file.width, file.width));
         }
         // The centre crop keeps both halves: red on the left, blue on the right.
-        let image = decoded(&picture.files[0].1);
+        let image = decoded(&picture.files[0].jpeg);
         assert!(image.get_pixel(10, 160).0[0] > 150);
         assert!(image.get_pixel(310, 160).0[2] > 150);
     }
@@ -242,7 +255,8 @@ mod tests {
     #[test]
     fn a_small_picture_is_not_enlarged() {
         let picture = process(&png(400, 300, 255)).unwrap();
-        let sizes: Vec<u32> = picture.files.iter().map(|(_, jpeg)| decoded(jpeg).width()).collect();
+        let sizes: Vec<u32> =
+            picture.files.iter().map(|file| decoded(&file.jpeg).width()).collect();
         assert_eq!(sizes, [300, 300, 300]);
         assert_eq!(process(&png(900, 200, 255)).unwrap_err(), PipelineError::TooSmall);
     }
@@ -250,7 +264,7 @@ mod tests {
     #[test]
     fn transparency_becomes_white() {
         let picture = process(&png(300, 300, 0)).unwrap();
-        let image = decoded(&picture.files[0].1);
+        let image = decoded(&picture.files[0].jpeg);
         assert!(image.get_pixel(150, 150).0.iter().all(|c| *c > 240));
     }
 
@@ -279,7 +293,7 @@ mod tests {
             0, 0, 0, 0, // no next IFD
         ];
         let picture = process(&jpeg_with_exif(&sideways, &tiff)).unwrap();
-        let upright = decoded(&picture.files[0].1);
+        let upright = decoded(&picture.files[0].jpeg);
         let top = upright.get_pixel(150, 10).0;
         let bottom = upright.get_pixel(150, 290).0;
         assert!(top[0] > 150 && top[2] < 100, "{top:?}");
@@ -294,9 +308,9 @@ mod tests {
         );
         assert!(original.windows(6).any(|w| w == b"secret"));
         let picture = process(&original).unwrap();
-        for (_, jpeg) in &picture.files {
-            assert!(!jpeg.windows(4).any(|w| w == b"Exif"));
-            assert!(!jpeg.windows(6).any(|w| w == b"secret"));
+        for file in picture.files.iter().flat_map(|file| [&file.jpeg, &file.webp]) {
+            assert!(!file.windows(4).any(|w| w == b"Exif"));
+            assert!(!file.windows(6).any(|w| w == b"secret"));
         }
     }
 
@@ -379,7 +393,7 @@ mod tests {
             )
             .unwrap();
         let processed = process(&out).unwrap();
-        let image = decoded(&processed.files[2].1);
+        let image = decoded(&processed.files[2].jpeg);
         assert_eq!(image.width(), 800);
         assert!(image.get_pixel(10, 400).0[0] > 150);
         assert!(image.get_pixel(790, 400).0[2] > 150);

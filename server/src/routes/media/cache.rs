@@ -21,6 +21,7 @@
 //! wait for that result instead of starting their own (the demo art costs tens of milliseconds
 //! of a core). The load runs as a task of its own, so a client that hangs up does not waste it.
 
+use app::server::uploads::formats::Format;
 use axum::body::Bytes;
 use std::{
     collections::{HashMap, VecDeque},
@@ -33,11 +34,13 @@ use tokio::sync::watch;
 /// still exists.
 pub const RECHECK_AFTER: Duration = Duration::from_secs(60);
 
-/// One file: an image key and a width.
+/// One file: an image key, a width and the format asked for (a picture stored before WebP was
+/// has only its JPEG, which is then kept under both formats' ids).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FileId {
     pub key: String,
     pub width: u32,
+    pub format: Format,
 }
 
 /// What a load found.
@@ -200,7 +203,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn id(n: u32) -> FileId {
-        FileId { key: format!("{n:032x}"), width: 640 }
+        FileId { key: format!("{n:032x}"), width: 640, format: Format::Jpeg }
     }
 
     fn file(size: usize) -> Bytes {

@@ -1,5 +1,8 @@
 //! Picture files: `/media/{image_key}/{width}.jpg`, uploads from the database, demo art drawn
-//! on request; either kept in memory once read or drawn (see [`cache`]).
+//! on request; either kept in memory once read or drawn (see [`cache`]). The address names the
+//! JPEG; a browser whose `Accept` lists WebP gets the WebP of the same picture instead (see
+//! `formats`), and every answer says it varies by `Accept`. Links, previews and feeds keep one
+//! address that works everywhere.
 //!
 //! Only the unguessable image key leads to a file, and a key is only ever shown to the owner
 //! and to voters who have had the picture revealed: serving by key keeps the vote-to-reveal
@@ -8,9 +11,9 @@
 pub mod cache;
 mod range;
 
-use crate::art::render_jpeg;
+use crate::art::render;
 use app::{
-    server::{AppState, ErrorChain, blocking::run_with_permit},
+    server::{AppState, ErrorChain, blocking::run_with_permit, uploads::formats::Format},
     votes::IMAGE_WIDTHS,
 };
 use axum::{
@@ -48,12 +51,19 @@ pub async fn picture(
     let (true, Some(width)) = (valid_key(&key), width_of(&file)) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    // The bytes behind a key and width never change, so the key is a perfect validator.
-    let etag = format!("\"{key}-{width}\"");
-    if matches(headers.get(header::IF_NONE_MATCH), &etag) {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    // The bytes behind a key, width and format never change: a perfect validator. A browser
+    // that accepts WebP may hold either (pictures stored before WebP have only their JPEG).
+    let known = headers.get(header::IF_NONE_MATCH);
+    if let Some(etag) = [Format::WebP, Format::Jpeg]
+        .map(|format| etag_of(&key, width, format))
+        .into_iter()
+        .find(|etag| matches(known, etag))
+    {
+        let headers = [(header::ETAG, etag.as_str()), (header::VARY, "accept")];
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
-    let id = FileId { key, width };
+    let format = Format::for_accept(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
+    let id = FileId { key, width, format };
     let bytes = match cache.get(&id) {
         Some(hit) if !hit.needs_recheck => hit.bytes,
         Some(hit) => match still_there(&state, &id.key).await {
@@ -70,18 +80,26 @@ pub async fn picture(
         },
         None => {
             let load = load(state, id.clone());
-            match cache.get_or_load(id, || load).await {
+            match cache.get_or_load(id.clone(), || load).await {
                 Loaded::File(bytes) => bytes,
                 Loaded::Missing => return StatusCode::NOT_FOUND.into_response(),
                 Loaded::Unavailable => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
             }
         }
     };
-    respond(bytes, &etag, &headers)
+    let sent = Format::of_file(&bytes).unwrap_or(Format::Jpeg);
+    respond(bytes, sent, &etag_of(&id.key, width, sent), &headers)
+}
+
+fn etag_of(key: &str, width: u32, format: Format) -> String {
+    match format {
+        Format::Jpeg => format!("\"{key}-{width}\""),
+        Format::WebP => format!("\"{key}-{width}-webp\""),
+    }
 }
 
 /// The whole file, or the one range asked for.
-fn respond(bytes: Bytes, etag: &str, headers: &HeaderMap) -> Response {
+fn respond(bytes: Bytes, format: Format, etag: &str, headers: &HeaderMap) -> Response {
     let len = bytes.len();
     // A range is answered only for the same file: `If-Range` names the one the client has.
     // (a strong comparison: a weak validator never matches it).
@@ -91,7 +109,8 @@ fn respond(bytes: Bytes, etag: &str, headers: &HeaderMap) -> Response {
         _ => range::Asked::Whole,
     };
     let response = Response::builder()
-        .header(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"))
+        .header(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()))
+        .header(header::VARY, HeaderValue::from_static("accept"))
         .header(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -126,22 +145,26 @@ async fn still_there(state: &AppState, key: &str) -> Result<bool, ()> {
     .map_err(|error| tracing::error!(error = %ErrorChain(&error), "could not check a picture"))
 }
 
-/// Reads the stored file of this width, or draws the demo art of the picture's seed.
-/// (Owned arguments: the cache runs the load in a task of its own.)
+/// Reads the stored file of this width and format (the JPEG if the picture has no WebP), or
+/// draws the demo art of the picture's seed. (Owned arguments: the cache runs the load in a
+/// task of its own.)
 async fn load(state: AppState, id: FileId) -> Loaded {
     let found = sqlx::query!(
-        r#"SELECT s.art_seed, f.jpeg AS "jpeg?" FROM submissions s
+        r#"SELECT s.art_seed,
+                  CASE WHEN $3 THEN COALESCE(f.webp, f.jpeg) ELSE f.jpeg END AS "file?"
+             FROM submissions s
              LEFT JOIN picture_files f ON f.submission_id = s.id AND f.width = $2
             WHERE s.image_key = $1"#,
         id.key,
         i32::try_from(id.width).unwrap_or(i32::MAX),
+        id.format == Format::WebP,
     )
     .fetch_optional(&state.pool)
     .await;
     match found {
-        Ok(Some(row)) => match (row.jpeg, row.art_seed) {
-            (Some(jpeg), _) => Loaded::File(Bytes::from(jpeg)),
-            (None, Some(seed)) => draw(&state, seed, id.width).await,
+        Ok(Some(row)) => match (row.file, row.art_seed) {
+            (Some(file), _) => Loaded::File(Bytes::from(file)),
+            (None, Some(seed)) => draw(&state, seed, id.width, id.format).await,
             (None, None) => Loaded::Missing,
         },
         Ok(None) => Loaded::Missing,
@@ -152,13 +175,14 @@ async fn load(state: AppState, id: FileId) -> Loaded {
     }
 }
 
-async fn draw(state: &AppState, seed: i64, width: u32) -> Loaded {
+async fn draw(state: &AppState, seed: i64, width: u32, format: Format) -> Loaded {
     let drawn =
-        run_with_permit(&state.image_work, move || render_jpeg(seed.cast_unsigned(), width)).await;
+        run_with_permit(&state.image_work, move || render(seed.cast_unsigned(), width, format))
+            .await;
     match drawn {
-        Ok(Ok(jpeg)) => Loaded::File(Bytes::from(jpeg)),
+        Ok(Ok(file)) => Loaded::File(Bytes::from(file)),
         Ok(Err(error)) => {
-            tracing::error!(%error, seed, width, "could not encode a picture");
+            tracing::error!(error = %ErrorChain(&error), seed, width, "could not encode a picture");
             Loaded::Unavailable
         }
         Err(error) => {
