@@ -3,9 +3,10 @@
 //!
 //! Why WebP, at quality 85: measured on a photo (webp-0.3.1's `lake.jpg`, 640 px square) and on
 //! another (`metal.jpeg`), WebP at 85 matches our JPEG at 82 in PSNR (41.3 against 41.5 dB, and
-//! 40.4 against 40.3) in 0.58 to 0.59 of the bytes; a phone on a slow link gets the picture,
-//! the page's largest paint, in ~40 % less time. The encoder is Google's libwebp: the `image`
-//! crate's own WebP encoder writes lossless files only, which are larger than the JPEG.
+//! 40.4 against 40.3) in 0.58 to 0.59 of the bytes (BENCHMARKS.md): a phone on a slow link
+//! waits for ~40 % fewer bytes before the page's largest paint, the picture. The encoder is
+//! Google's libwebp: the `image` crate's own WebP encoder writes lossless files only, which are
+//! larger than the JPEG.
 
 use image::RgbImage;
 
