@@ -2,7 +2,7 @@ import { expect, test } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import zlib from "node:zlib";
 import { accountNav, logIn, newAccount, PASSWORD, signUp } from "./accounts";
-import { openHydrated, picture } from "./helpers";
+import { expectVerdictOn, openHydrated, picture, pictureKey } from "./helpers";
 
 function crc32(bytes: Buffer): number {
   let crc = ~0;
@@ -119,7 +119,11 @@ test("a member's picture is a locked tile to others until they rate it", async (
     await visitor.getByRole("button", { name: "Rate 5 out of 10" }).click();
   }
   await expect(asked).toBeVisible();
+  const key = await pictureKey(visitor);
   await visitor.getByRole("button", { name: "Rate 8 out of 10" }).click();
+  // The vote is counted (its verdict is shown) before the visitor leaves the page; leaving at
+  // once could cancel its request.
+  await expectVerdictOn(visitor, key);
   await openHydrated(visitor, `/u/${username}`);
   await expect(visitor.getByRole("img", { name: title })).toBeVisible();
   // Its score, too. Other tests vote at the same time on the same server, and a new picture is
