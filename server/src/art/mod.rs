@@ -48,7 +48,8 @@ impl SplitMix64 {
     }
 }
 
-/// JPEG quality: high enough that flat colours stay clean, low enough for ~20 KB at 640 px.
+/// JPEG quality: high enough that flat colours stay clean; about 36 KB at 640 px (the WebP, for
+/// browsers that take it, about 15 KB: BENCHMARKS.md).
 const JPEG_QUALITY: u8 = 84;
 
 #[derive(Debug, thiserror::Error)]
