@@ -12,8 +12,8 @@ pub mod names;
 pub use creature::Creature;
 pub use names::title_for;
 
-use app::server::uploads::formats::{Format, WebPError, encode_webp};
-use image::{RgbImage, codecs::jpeg::JpegEncoder};
+use app::server::uploads::formats::{Format, WebPError, encode_jpeg, encode_webp};
+use image::RgbImage;
 
 /// A small, fast, well-mixed deterministic generator (SplitMix64).
 #[derive(Debug, Clone)]
@@ -69,11 +69,7 @@ pub fn render(seed: u64, size: u32, format: Format) -> Result<Vec<u8>, RenderErr
     let pixels = RgbImage::from_raw(size, size, drawn).ok_or(RenderError::Canvas)?;
     match format {
         Format::WebP => Ok(encode_webp(&pixels)?),
-        Format::Jpeg => {
-            let mut jpeg = Vec::with_capacity(64 * 1024);
-            JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY).encode_image(&pixels)?;
-            Ok(jpeg)
-        }
+        Format::Jpeg => Ok(encode_jpeg(&pixels, JPEG_QUALITY)?),
     }
 }
 

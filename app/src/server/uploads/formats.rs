@@ -8,7 +8,7 @@
 //! Google's libwebp: the `image` crate's own WebP encoder writes lossless files only, which are
 //! larger than the JPEG.
 
-use image::RgbImage;
+use image::{RgbImage, codecs::jpeg::JpegEncoder};
 
 /// libwebp's quality scale (0 to 100).
 pub const WEBP_QUALITY: f32 = 85.0;
@@ -54,6 +54,13 @@ impl Format {
         });
         if listed { Self::WebP } else { Self::Jpeg }
     }
+}
+
+/// `picture` as a baseline JPEG at `quality` (1 to 100), with no metadata.
+pub fn encode_jpeg(picture: &RgbImage, quality: u8) -> Result<Vec<u8>, image::ImageError> {
+    let mut jpeg = Vec::with_capacity(64 * 1024);
+    JpegEncoder::new_with_quality(&mut jpeg, quality).encode_image(picture)?;
+    Ok(jpeg)
 }
 
 #[derive(Debug, thiserror::Error)]

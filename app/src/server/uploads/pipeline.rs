@@ -4,12 +4,9 @@
 //! camera, comments).
 
 use super::containers::{jpeg_is_complete, png_without_ancillary_chunks};
-use super::formats::encode_webp;
+use super::formats::{encode_jpeg, encode_webp};
 use crate::votes::IMAGE_WIDTHS;
-use image::{
-    DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage,
-    codecs::jpeg::JpegEncoder,
-};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
 use std::{borrow::Cow, io::Cursor};
 
 /// Pictures narrower than this look bad at the smallest served width.
@@ -68,8 +65,9 @@ pub fn process(upload: &[u8]) -> Result<ProcessedPicture, PipelineError> {
         } else {
             image::imageops::thumbnail(&base, target, target)
         };
+        let jpeg = encode_jpeg(&resized, JPEG_QUALITY).map_err(|_| PipelineError::Encode)?;
         let webp = encode_webp(&resized).map_err(|_| PipelineError::Encode)?;
-        files.push(PictureFile { width, jpeg: encode(&resized)?, webp });
+        files.push(PictureFile { width, jpeg, webp });
     }
     let (backdrop_rgb, subject_rgb) = placeholder_colours(&base);
     Ok(ProcessedPicture { files, backdrop_rgb, subject_rgb })
@@ -173,14 +171,6 @@ fn flatten(picture: DynamicImage) -> RgbImage {
     })
 }
 
-fn encode(picture: &RgbImage) -> Result<Vec<u8>, PipelineError> {
-    let mut jpeg = Vec::new();
-    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
-        .encode_image(picture)
-        .map_err(|_| PipelineError::Encode)?;
-    Ok(jpeg)
-}
-
 /// The mean colour of the outer ring (the backdrop) and of the middle (the subject), for the
 /// placeholder shown while the image loads.
 fn placeholder_colours(picture: &RgbImage) -> (u32, u32) {
@@ -213,6 +203,7 @@ mod tests {
     use crate::server::uploads::hostile_files::{
         claiming, with_chunk, with_profile_bomb, zlib_bomb,
     };
+    use image::codecs::jpeg::JpegEncoder;
     use image::{ImageEncoder, RgbaImage, codecs::png::PngEncoder};
 
     fn png(width: u32, height: u32, alpha: u8) -> Vec<u8> {
