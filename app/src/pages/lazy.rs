@@ -7,9 +7,10 @@
 //! own, with code shared by several pages in shared chunks, fetched when the page is first shown.
 //!
 //! On the server nothing changes: every page is rendered whole, before it is sent, and works
-//! without JavaScript. Opened directly, such a page hydrates once its chunk has arrived
-//! (`hydrate_lazy` in `frontend`); the server does not preload the chunks, because the client
-//! code waits for the page's own content anyway (see `client_code`).
+//! without JavaScript. Opened directly, such a page hydrates once its chunks have arrived
+//! (`frontend` hydrates asynchronously); the server does not preload them, because the client
+//! code waits for the page's own content anyway (see `client_code`). Reached from the header,
+//! a page's chunks are asked for when its link is pointed at (`fetch_code_of` in the app).
 //!
 //! The vote page and the not-found page stay in the main bundle: one is the page everybody
 //! opens first, the other is small and is the router's fallback.
