@@ -1,11 +1,22 @@
 //! Votes under concurrency and at shutdown: every acknowledged vote is in the database.
 
-use crate::helpers::{Visitor, json, spawn_app};
+use crate::helpers::{Visitor, json, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_voters_all_get_counted_exactly() {
-    let app = spawn_app(40).await;
+    concurrent_voters_get_counted_exactly_with_writers(1).await;
+}
+
+/// One writer is the default; a second one (for slow disks) writes batches side by side, which
+/// must never share a voter or a picture.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_voters_all_get_counted_exactly_by_two_writers() {
+    concurrent_voters_get_counted_exactly_with_writers(2).await;
+}
+
+async fn concurrent_voters_get_counted_exactly_with_writers(writers: usize) {
+    let app = spawn_app_with(40, |settings| settings.votes.writers = writers).await;
     let voters = 32;
     let rounds = 5;
     let mut tasks = Vec::new();

@@ -89,7 +89,10 @@ pub struct RecordedVote {
 ///   The picture in front of them is the one at their own starting point (`first_point`, see
 ///   `votes::view::first_view`), so only a ballot for that picture counts. Both branches read the
 ///   statement's snapshot: a row made meanwhile by another statement makes the insert do
-///   nothing, and the ballot is refused, never counted twice.
+///   nothing, and the ballot is refused, never counted twice. Whether the voter has a row is
+///   looked up once per ballot (`known`) and tested before the first pick, so that this second
+///   pick walk runs only for a first vote: written as a `NOT EXISTS`, the plan ran the walk for
+///   every ballot before the anti-join.
 ///
 /// - The vote keeps the voter's network and how long they looked (see the anomaly job), joined
 ///   from the ballots by voter: a batch holds one ballot per voter.
@@ -108,7 +111,8 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
                                  $6::text[], $7::int4[]) \
                 AS b(voter_id, submission_id, rating, pick_point, first_point, network, look_ms) \
          ), picked AS MATERIALIZED ( \
-            SELECT b.voter_id, b.submission_id, b.rating, b.first_point, ({pick}) AS next_id \
+            SELECT b.voter_id, b.submission_id, b.rating, b.first_point, ({pick}) AS next_id, \
+                   EXISTS (SELECT 1 FROM voters k WHERE k.id = b.voter_id) AS known \
             FROM ballot b \
          ), advanced AS ( \
             UPDATE voters v \
@@ -135,8 +139,7 @@ static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
             SELECT p.voter_id, p.next_id, now(), p.submission_id, p.rating, 1 \
             FROM picked p \
             JOIN submissions rated ON rated.id = p.submission_id AND rated.retired_at IS NULL \
-            WHERE NOT EXISTS (SELECT 1 FROM voters v WHERE v.id = p.voter_id) \
-              AND p.submission_id = ({first_pick}) \
+            WHERE NOT p.known AND p.submission_id = ({first_pick}) \
             ON CONFLICT (id) DO NOTHING \
             RETURNING id AS voter_id, last_submission_id AS submission_id, \
                       last_rating AS rating, current_submission_id AS next_id, votes_cast \

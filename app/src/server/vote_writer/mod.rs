@@ -1,7 +1,7 @@
 //! Group commit for votes.
 //!
-//! Requests hand their ballots to a dispatcher task, which writes them in batches over a few
-//! dedicated connections. Whenever a connection is free, the next batch takes every ballot that
+//! Requests hand their ballots to a dispatcher task, which writes them in batches over one or a
+//! few dedicated connections (`votes.writers`). Whenever a connection is free, the next batch takes every ballot that
 //! has queued up meanwhile: one statement, one commit, one WAL flush for the lot. The database
 //! does a fixed amount of work per batch instead of per vote, and batches grow by themselves as
 //! load rises; with little load, a lone ballot is written at once. Every request waits for the
