@@ -5,11 +5,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VoteSettings {
-    /// Batches written at the same time, each on a connection of its own. One by default: a
-    /// batch's statement costs about half a millisecond of the database's time whatever its
-    /// size, and batches written side by side share the CPU and split the queue between them
-    /// (measured on a disk whose flush takes 0.1 ms, see BENCHMARKS.md). A second writer pays
-    /// off where a commit's flush takes longer than a batch's statement: it overlaps the two.
+    /// Most batches written at the same time, each on a connection of its own. One is written at
+    /// a time while batches are quick; another starts beside it once the running one has taken
+    /// 10 ms (waiting on a slow disk or on a row another transaction holds).
     pub writers: usize,
     /// Most votes written in one database transaction.
     pub max_batch: usize,
@@ -31,7 +29,7 @@ pub struct VoteSettings {
 impl Default for VoteSettings {
     fn default() -> Self {
         Self {
-            writers: 1,
+            writers: 2,
             max_batch: 256,
             ticket_max_age_hours: 24,
             min_view_ms: 400,

@@ -8,8 +8,8 @@ async fn concurrent_voters_all_get_counted_exactly() {
     concurrent_voters_get_counted_exactly_with_writers(1).await;
 }
 
-/// One writer is the default; a second one (for slow disks) writes batches side by side, which
-/// must never share a voter or a picture.
+/// With a second writer, batches are written side by side (once one is slow), and they must
+/// never share a voter or a picture.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_voters_all_get_counted_exactly_by_two_writers() {
     concurrent_voters_get_counted_exactly_with_writers(2).await;
@@ -176,4 +176,53 @@ async fn one_ticket_replayed_a_thousand_times_at_once_counts_once_and_delays_nob
         bystander_took < std::time::Duration::from_secs(2),
         "bystander {bystander_took:?}, flood {flood_took:?}"
     );
+}
+
+/// A batch that waits on a row another transaction holds (here a picture's tally, as the
+/// anomaly job's recount or an account merge would) holds up only its own ballots: once it has
+/// run a while, the next batch starts beside it on the second writer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_vote_waiting_on_a_locked_row_does_not_hold_up_other_voters() {
+    let app = std::sync::Arc::new(spawn_app(40).await);
+    let mut waiting = Visitor::new();
+    let page = waiting.open(&app, "/").await;
+    let (waiting_ticket, waiting_key) = (page.expect_ticket(), page.image_key().unwrap());
+    let mut other = Visitor::new();
+    let mut page = other.open(&app, "/").await;
+    while page.image_key().unwrap() == waiting_key {
+        other = Visitor::new();
+        page = other.open(&app, "/").await;
+    }
+    let other_ticket = page.expect_ticket();
+
+    let mut lock = app.pool.begin().await.unwrap();
+    sqlx::query!(
+        "SELECT t.submission_id FROM tallies t JOIN submissions s ON s.id = t.submission_id
+         WHERE s.image_key = $1 FOR UPDATE OF t",
+        waiting_key,
+    )
+    .fetch_one(&mut *lock)
+    .await
+    .unwrap();
+    let blocked = {
+        let (app, mut waiting) = (app.clone(), waiting.clone());
+        tokio::spawn(async move { json(waiting.vote(&app, &waiting_ticket, "3").await).await })
+    };
+    // Until its batch is waiting on the lock.
+    while sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM pg_locks WHERE NOT granted"#)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        == 0
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+
+    let (status, body) = json(other.vote(&app, &other_ticket, "8").await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(!blocked.is_finished(), "the other vote went through while the first still waits");
+    lock.rollback().await.unwrap();
+    let (status, body) = blocked.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.vote_count().await, 2);
 }

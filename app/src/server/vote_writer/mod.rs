@@ -1,11 +1,18 @@
 //! Group commit for votes.
 //!
-//! Requests hand their ballots to a dispatcher task, which writes them in batches over one or a
-//! few dedicated connections (`votes.writers`). Whenever a connection is free, the next batch takes every ballot that
-//! has queued up meanwhile: one statement, one commit, one WAL flush for the lot. The database
-//! does a fixed amount of work per batch instead of per vote, and batches grow by themselves as
-//! load rises; with little load, a lone ballot is written at once. Every request waits for the
-//! commit of its batch before it answers, so an acknowledged vote is a durable vote.
+//! Requests hand their ballots to a dispatcher task, which writes them in batches over a few
+//! dedicated connections (`votes.writers`). Each batch takes every ballot that has queued up
+//! meanwhile: one statement, one commit, one WAL flush for the lot. The database does a fixed
+//! amount of work per batch instead of per vote (about half a millisecond of its time here,
+//! whatever the batch's size), and batches grow by themselves as load rises; with little load, a
+//! lone ballot is written at once. Every request waits for the commit of its batch before it
+//! answers, so an acknowledged vote is a durable vote.
+//!
+//! While batches are quick, one is written at a time: two side by side only share the CPU, split
+//! the queue and pay the fixed cost twice as often (measured at 64 voters: 14-31 % fewer votes/s
+//! than one at a time). Another connection takes the queue only once the running batch has
+//! taken [`OVERLAP_AFTER`], so that a batch waiting on a slow disk's flush, or on a row another
+//! transaction holds (up to the lock timeout), holds up only its own ballots.
 //!
 //! Batches executing at the same time never share a voter or a picture, so they never wait on
 //! each other's rows: they cannot deadlock. A ballot whose voter or picture is busy waits for
@@ -74,6 +81,10 @@ struct Job {
 
 /// A batch or a wait longer than this is logged: it is what a voter feels as a slow vote.
 const SLOW: Duration = Duration::from_millis(100);
+
+/// How long the batch started last must have been running before another one starts beside it.
+/// Batches here take 1-5 ms at full load; one still running after this is waiting on something.
+const OVERLAP_AFTER: Duration = Duration::from_millis(10);
 
 /// Handle to the vote writer; cheap to clone.
 #[derive(Clone, Debug)]
@@ -247,18 +258,25 @@ async fn dispatch(
     let mut idle: Vec<WriterConnection> =
         (0..limits.connections).map(|_| new_connection()).collect();
     let mut running: JoinSet<(WriterConnection, bool)> = JoinSet::new();
-    let mut running_ballots: HashMap<task::Id, Vec<Ballot>> = HashMap::new();
+    let mut running_batches: HashMap<task::Id, RunningBatch> = HashMap::new();
     let mut claims = Claims::default();
     let mut pending: VecDeque<Job> = VecDeque::new();
     // Beyond this, ballots wait in the channel, which makes their senders wait.
     let max_pending = limits.max_batch * limits.connections * 2;
+    // Whether the pending ballots all wait for running batches' voters or pictures: then only a
+    // batch finishing (or a new ballot) can make a batch, and the overlap timer must not spin.
+    let mut all_claimed = false;
     let (mut closing, mut open) = (false, true);
     loop {
-        while !pending.is_empty() {
+        while !pending.is_empty()
+            && !all_claimed
+            && next_start(running_batches.values()) <= Instant::now()
+        {
             let Some(mut connection) = idle.pop() else { break };
             let batch = take_batch(&mut pending, &mut claims, limits.max_batch);
             if batch.is_empty() {
                 idle.push(connection);
+                all_claimed = true;
                 break;
             }
             let ballots: Vec<Ballot> = batch.iter().map(|job| job.ballot).collect();
@@ -271,14 +289,17 @@ async fn dispatch(
                 let committed = write_batch(&mut connection, batch).await;
                 (connection, committed)
             });
-            running_ballots.insert(handle.id(), ballots);
+            running_batches.insert(handle.id(), RunningBatch { ballots, started: Instant::now() });
         }
+        let overlap_due = !pending.is_empty() && !all_claimed && !idle.is_empty();
         if !open && pending.is_empty() && running.is_empty() {
             break;
         }
         tokio::select! {
+            () = tokio::time::sleep_until(next_start(running_batches.values()).into()), if overlap_due => {},
             job = jobs.recv(), if open && pending.len() < max_pending => match job {
                 Some(job) => {
+                    all_claimed = false;
                     pending.push_back(job);
                     while pending.len() < max_pending {
                         let Ok(job) = jobs.try_recv() else { break };
@@ -297,9 +318,10 @@ async fn dispatch(
                     }
                 };
                 health.record(committed);
-                if let Some(ballots) = running_ballots.remove(&id) {
-                    claims.release(&ballots);
+                if let Some(finished) = running_batches.remove(&id) {
+                    claims.release(&finished.ballots);
                 }
+                all_claimed = false;
                 idle.push(connection);
             },
             _ = stop.wait_for(|stopping| *stopping), if !closing => {
@@ -310,6 +332,22 @@ async fn dispatch(
         }
     }
     tracing::debug!("vote writer stopped: every queued ballot is written");
+}
+
+/// A batch being written: its ballots' claims are released when it ends.
+struct RunningBatch {
+    ballots: Vec<Ballot>,
+    started: Instant,
+}
+
+/// When the next batch may start: at once when none is running, else once the batch started
+/// last has been running for [`OVERLAP_AFTER`].
+fn next_start<'a>(running: impl IntoIterator<Item = &'a RunningBatch>) -> Instant {
+    running
+        .into_iter()
+        .map(|batch| batch.started + OVERLAP_AFTER)
+        .max()
+        .unwrap_or_else(Instant::now)
 }
 
 #[cfg(test)]
@@ -367,6 +405,17 @@ mod tests {
         later.record(false);
         later.last_failure_ms.store(0, Ordering::Relaxed);
         assert!(later.is_healthy(), "an old failure no longer counts");
+    }
+
+    #[test]
+    fn another_batch_starts_at_once_alone_or_once_the_latest_has_run_a_while() {
+        let batch = |started| RunningBatch { ballots: Vec::new(), started };
+        let before = Instant::now();
+        let alone = next_start([]);
+        assert!(alone >= before && alone <= Instant::now(), "nothing running: at once");
+        let earlier = before - Duration::from_millis(50);
+        let latest = before - Duration::from_millis(3);
+        assert_eq!(next_start(&[batch(earlier), batch(latest)]), latest + OVERLAP_AFTER);
     }
 
     #[test]
