@@ -290,12 +290,6 @@ fn server_settings(sockets: &Path, throwaway: bool) -> Vec<String> {
         "min_wal_size=512MB".to_owned(),
         "max_wal_size=2GB".to_owned(),
         "wal_init_zero=off".to_owned(),
-        // A commit waits for every WAL byte before its own to reach the disk. A bulk statement
-        // (the ranking job rewrites 100,000 standings in 2-3 s, 49 MB of WAL) leaves tens of
-        // MB written but not flushed, and the next vote batch's commit has to flush them: 130-470
-        // ms stalls of every vote. Flushing in the background every 10 ms rather than 200 keeps
-        // that backlog small (3 ranking runs under load: 1 stall at 200 ms, none at 10 ms).
-        "wal_writer_delay=10ms".to_owned(),
     ];
     if throwaway {
         settings.extend(
