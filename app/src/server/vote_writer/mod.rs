@@ -20,18 +20,17 @@
 //! state the first vote left behind).
 
 mod batch;
+mod health;
 
 use super::{in_flight::InFlight, vote_limits::Network, voter::VoterId};
 use crate::votes::{Rating, SubmissionId};
 pub use batch::RecordedVote;
 use batch::{WriterConnection, write_batch};
+use health::Health;
 use sqlx::PgPool;
 use std::{
     collections::{HashMap, HashSet, VecDeque},
-    sync::{
-        Arc,
-        atomic::{AtomicU32, AtomicU64, Ordering},
-    },
+    sync::Arc,
     time::{Duration, Instant},
 };
 use tokio::{
@@ -95,52 +94,6 @@ pub struct VoteWriter {
     /// every other voter would wait behind it. Holds at most one entry per request in flight.
     queued_voters: Arc<InFlight<VoterId>>,
     health: Arc<Health>,
-}
-
-/// How the last batches went, for the health check. A proxy stops sending votes to an instance
-/// whose writer fails; then no batch can show that it works again, so a failure counts only for
-/// [`FAILURE_MEMORY`]: after that the instance is tried again (and reported failing again if the
-/// database still refuses).
-#[derive(Debug)]
-struct Health {
-    started: Instant,
-    /// Batches that failed since the last one that committed.
-    failing_since_success: AtomicU32,
-    /// When the latest failure happened, in milliseconds after `started`.
-    last_failure_ms: AtomicU64,
-}
-
-/// How long a failed batch makes the writer unhealthy when no batch commits after it.
-const FAILURE_MEMORY: Duration = Duration::from_secs(15);
-
-impl Health {
-    fn new() -> Self {
-        Self {
-            started: Instant::now(),
-            failing_since_success: AtomicU32::new(0),
-            last_failure_ms: AtomicU64::new(0),
-        }
-    }
-
-    fn now_ms(&self) -> u64 {
-        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
-    }
-
-    fn record(&self, committed: bool) {
-        if committed {
-            self.failing_since_success.store(0, Ordering::Relaxed);
-        } else {
-            self.last_failure_ms.store(self.now_ms(), Ordering::Relaxed);
-            self.failing_since_success.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    fn is_healthy(&self) -> bool {
-        let since_failure =
-            self.now_ms().saturating_sub(self.last_failure_ms.load(Ordering::Relaxed));
-        self.failing_since_success.load(Ordering::Relaxed) == 0
-            || since_failure > u64::try_from(FAILURE_MEMORY.as_millis()).unwrap_or(u64::MAX)
-    }
 }
 
 /// The dispatcher task, to be stopped once no more votes can arrive.
@@ -390,21 +343,6 @@ mod tests {
         let first: Vec<Ballot> = first.iter().map(|j| j.ballot).collect();
         claims.release(&first);
         assert_eq!(ids(&take_batch(&mut pending, &mut claims, 10)), [(1, 11), (4, 20)]);
-    }
-
-    #[test]
-    fn a_failure_makes_the_writer_unhealthy_until_a_commit_or_for_a_while() {
-        let health = Health::new();
-        assert!(health.is_healthy());
-        health.record(false);
-        assert!(!health.is_healthy());
-        health.record(true);
-        assert!(health.is_healthy());
-        // A failure longer ago than the memory, with nothing committed since.
-        let later = Health { started: Instant::now() - FAILURE_MEMORY * 2, ..Health::new() };
-        later.record(false);
-        later.last_failure_ms.store(0, Ordering::Relaxed);
-        assert!(later.is_healthy(), "an old failure no longer counts");
     }
 
     #[test]
