@@ -9,7 +9,7 @@
 //! answers, so an acknowledged vote is a durable vote.
 //!
 //! While batches are quick, one is written at a time: two side by side only share the CPU, split
-//! the queue and pay the fixed cost twice as often (measured at 64 voters: 14-31 % fewer votes/s
+//! the queue and pay the fixed cost twice as often (measured at 64 voters: 4-31 % fewer votes/s
 //! than one at a time). Another connection takes the queue only once the running batch has
 //! taken [`OVERLAP_AFTER`], so that a batch waiting on a slow disk's flush, or on a row another
 //! transaction holds (up to the lock timeout), holds up only its own ballots.
