@@ -159,3 +159,30 @@ async fn a_voter_never_sees_a_picture_they_rated_or_submitted() {
     }
     assert_eq!(seen.len(), 4, "six pictures, two of them the visitor's own");
 }
+
+#[tokio::test]
+async fn after_a_vote_the_page_shows_the_picture_it_revealed_and_a_retired_one_is_replaced() {
+    let app = spawn_app(6).await;
+    let mut visitor = Visitor::new();
+    let first = visitor.open(&app, "/").await;
+    let (status, body) = json(visitor.vote(&app, &first.expect_ticket(), "7").await).await;
+    assert_eq!(status, StatusCode::OK);
+    let revealed = body["next"]["picture"]["image_key"].as_str().unwrap().to_owned();
+
+    // The voter has a row now: the page shows the picture the vote revealed, again and again.
+    for _ in 0..2 {
+        let page = visitor.open(&app, "/").await;
+        assert_eq!(page.image_key().as_deref(), Some(revealed.as_str()));
+    }
+
+    // That picture retires before they rate it: the next page shows another, never a rated one.
+    sqlx::query!("UPDATE submissions SET retired_at = now() WHERE image_key = $1", revealed)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = visitor.open(&app, "/").await;
+    let shown = page.image_key().expect("another picture is left to rate");
+    assert_ne!(shown, revealed);
+    assert_ne!(Some(shown.as_str()), first.image_key().as_deref());
+    assert_eq!(visitor.open(&app, "/").await.image_key(), Some(shown), "and it stays");
+}
