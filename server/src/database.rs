@@ -35,11 +35,12 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 ///
 /// sqlx pings every connection it hands out by default (`test_before_acquire`), and again when
 /// it takes one back: with the query between them, three round trips to the database for one
-/// query, and under load the pings were a quarter of the server's time on `GET /`. The ping on
-/// release stays (sqlx always does it), so a connection going back to the pool is known to
-/// work; one taken out again within a second is handed out as it is. A connection that waited
-/// longer may have lost its server meanwhile (a restart, a network cut), so it is pinged, and
-/// replaced when the ping fails, rather than failing a request.
+/// query. Under load on `GET /`, the ping before was 13 % of the server's samples and the
+/// release (with its ping) 8 % (`perf`, BENCHMARKS.md). The ping on release stays (sqlx always
+/// does it), so a connection going back to the pool is known to work; one taken out again
+/// within a second is handed out as it is. A connection that waited longer may have lost its
+/// server meanwhile (a restart, a network cut), so it is pinged, and replaced when the ping
+/// fails, rather than failing a request.
 const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
 
 /// The server-side limits every pooled connection (and the vote writer's) works under.
