@@ -23,7 +23,7 @@ pub mod telemetry;
 /// part of it waiting on its arena locks. In alternating runs (BENCHMARKS.md, "The pool's pings,
 /// the first visit's statement and the allocator") mimalloc served the page of a voter with a
 /// row faster in 5 pairs out of 5, and the vote loop in 4 of 5. It gives freed memory back to
-/// the system after about 100 ms rather than at once: the hostile-upload burst peaked 71 MB
-/// higher, within its budget.
+/// the system after a delay rather than at once: the hostile-upload burst peaked 71 MB higher,
+/// within its budget.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
