@@ -87,7 +87,7 @@ pub struct RecordedVote {
 ///   crawlers and one-page visitors leave nothing behind. Until then the ticket, which the
 ///   server signed for the picture it showed, is what says which picture is in front of them.
 ///   The picture in front of them is the one at their own starting point (`first_point`, see
-///   `votes::view::first_view`), so only a ballot for that picture counts. Both branches read the
+///   `votes::view::VIEW_SQL`), so only a ballot for that picture counts. Both branches read the
 ///   statement's snapshot: a row made meanwhile by another statement makes the insert do
 ///   nothing, and the ballot is refused, never counted twice. Whether the voter has a row is
 ///   looked up once per ballot (`known`) and tested before the first pick, so that this second
