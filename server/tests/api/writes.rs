@@ -226,3 +226,37 @@ async fn a_vote_waiting_on_a_locked_row_does_not_hold_up_other_voters() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(app.vote_count().await, 2);
 }
+
+/// The writers connect, and plan the batch statement, when the server starts: the first voters
+/// after a start do not wait for that (nor does every ballot queued behind them). Planning it
+/// runs it on no ballots, which must write nothing.
+#[tokio::test]
+async fn the_vote_writers_are_ready_before_the_first_ballot_and_their_warm_up_writes_nothing() {
+    let writers = 2;
+    let app = spawn_app_with(3, |settings| settings.votes.writers = writers).await;
+    let ready = async {
+        loop {
+            let prepared = sqlx::query_scalar!(
+                r#"SELECT count(*) AS "prepared!" FROM pg_stat_activity
+                    WHERE datname = current_database() AND query LIKE 'WITH ballot AS%'"#
+            )
+            .fetch_one(&app.pool)
+            .await
+            .expect("pg_stat_activity");
+            if prepared == i64::try_from(writers).expect("a small number") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), ready)
+        .await
+        .expect("every writer connection ran the batch statement once, on no ballots");
+    assert_eq!(app.vote_count().await, 0);
+    let voters = sqlx::query_scalar!(r#"SELECT count(*) AS "voters!" FROM voters"#)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count voters");
+    assert_eq!(voters, 0);
+    app.shut_down().await;
+}

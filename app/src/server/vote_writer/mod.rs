@@ -208,8 +208,9 @@ async fn dispatch(
     health: Arc<Health>,
 ) {
     let new_connection = || WriterConnection::new(&pool, limits.timeout);
-    let mut idle: Vec<WriterConnection> =
-        (0..limits.connections).map(|_| new_connection()).collect();
+    // Ballots that arrive meanwhile wait in the channel, as they would for the first batch.
+    let mut idle = warmed_up((0..limits.connections).map(|_| new_connection()).collect()).await;
+    idle.resize_with(limits.connections, new_connection);
     let mut running: JoinSet<(WriterConnection, bool)> = JoinSet::new();
     let mut running_batches: HashMap<task::Id, RunningBatch> = HashMap::new();
     let mut claims = Claims::default();
@@ -285,6 +286,26 @@ async fn dispatch(
         }
     }
     tracing::debug!("vote writer stopped: every queued ballot is written");
+}
+
+/// `connections`, each connected and with the batch statement planned (see
+/// [`WriterConnection::warm_up`]), side by side. Fewer if a warm-up task failed.
+async fn warmed_up(connections: Vec<WriterConnection>) -> Vec<WriterConnection> {
+    let mut warming = JoinSet::new();
+    for mut connection in connections {
+        warming.spawn(async move {
+            connection.warm_up().await;
+            connection
+        });
+    }
+    let mut warmed = Vec::with_capacity(warming.len());
+    while let Some(done) = warming.join_next().await {
+        match done {
+            Ok(connection) => warmed.push(connection),
+            Err(error) => tracing::error!(%error, "a vote writer's warm-up task failed"),
+        }
+    }
+    warmed
 }
 
 /// A batch being written: its ballots' claims are released when it ends.
