@@ -4,7 +4,8 @@
 #   1. The disk's own fdatasync latency, for context: every commit waits for one.
 #   2. 100,000 demo pictures. Alternating rounds: wrk drives CONCURRENCY anonymous voters through
 #      the vote loop against the release server (committed votes counted in the database), then
-#      pgbench runs a one-row INSERT script against the same cluster at the same concurrency.
+#      pgbench runs a one-row INSERT script against the same cluster at the same concurrency,
+#      then wrk asks GET /healthz (one pooled SELECT 1): the ceiling of any request here.
 #      Medians over the rounds are reported, since this machine's speed drifts between minutes.
 #   3. The cluster grows to 1,000,000 pictures and the next-picture query is timed for a voter
 #      who has rated 10,000 of them.
@@ -154,7 +155,7 @@ step "Warm-up: ${WARMUP_SECONDS}s of voting"
 wrk -t "$WRK_THREADS" -c "$CONCURRENCY" -d "${WARMUP_SECONDS}s" -s scripts/bench/vote_loop.lua "http://127.0.0.1:$PORT" >/dev/null
 sql "CREATE TABLE bench_inserts (id bigserial PRIMARY KEY, voter_id bigint NOT NULL, submission_id bigint NOT NULL, rating smallint NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
 
-votes_rates=() p50s=() p99s=() pg_rates=() pg_p99s=() rows=""
+votes_rates=() p50s=() p99s=() pg_rates=() pg_p99s=() health_rates=() rows=""
 refused_total=0 socket_errors_total=0
 for round in $(seq 1 "$ROUNDS"); do
   step "Round $round/$ROUNDS: vote loop, $CONCURRENCY voters, ${SECONDS_MEASURED}s"
@@ -172,8 +173,16 @@ for round in $(seq 1 "$ROUNDS"); do
   pg_p99=$(ms "$(cat "$DATA"/pgbench-log/tx.* | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int(NR * 0.99)] }')")
   echo "    $pg_rate inserts/s, p99 $pg_p99 ms"
 
-  votes_rates+=("$rate") p50s+=("$p50") p99s+=("$p99") pg_rates+=("$pg_rate") pg_p99s+=("$pg_p99")
-  rows+="| $round | $rate | $p50 ms / $p99 ms | $pg_rate | $pg_p99 ms | $(awk -v v="$rate" -v p="$pg_rate" 'BEGIN { printf "%.2f", v / p }') |"$'\n'
+  # What any request through this HTTP stack reaches when all it asks the database is `SELECT 1`
+  # (no form, no signature, no write): the ceiling the votes' ratio lives under.
+  step "Round $round/$ROUNDS: GET /healthz (one pooled SELECT 1), $CONCURRENCY connections, ${SECONDS_MEASURED}s"
+  health_out=$(wrk -t "$WRK_THREADS" -c "$CONCURRENCY" -d "${SECONDS_MEASURED}s" "http://127.0.0.1:$PORT/healthz")
+  grep -q 'Non-2xx' <<<"$health_out" && { echo "GET /healthz failed during the benchmark" >&2; exit 1; }
+  health_rate=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<<"$health_out" | awk '{ printf "%.0f", $1 }')
+  echo "    $health_rate requests/s"
+
+  votes_rates+=("$rate") p50s+=("$p50") p99s+=("$p99") pg_rates+=("$pg_rate") pg_p99s+=("$pg_p99") health_rates+=("$health_rate")
+  rows+="| $round | $rate | $p50 ms / $p99 ms | $pg_rate | $pg_p99 ms | $(awk -v v="$rate" -v p="$pg_rate" 'BEGIN { printf "%.2f", v / p }') | $health_rate | $(awk -v h="$health_rate" -v p="$pg_rate" 'BEGIN { printf "%.2f", h / p }') |"$'\n'
 done
 sql "DROP TABLE bench_inserts"
 votes_per_s=$(echo "${votes_rates[*]}" | median)
@@ -182,7 +191,9 @@ p99_ms=$(echo "${p99s[*]}" | median)
 pg_tps=$(echo "${pg_rates[*]}" | median)
 pg_p99_ms=$(echo "${pg_p99s[*]}" | median)
 ratio=$(awk -v v="$votes_per_s" -v p="$pg_tps" 'BEGIN { printf "%.2f", v / p }')
-echo "    medians: $votes_per_s votes/s (p99 $p99_ms ms) against $pg_tps inserts/s (p99 $pg_p99_ms ms): ratio $ratio"
+health_per_s=$(echo "${health_rates[*]}" | median)
+health_ratio=$(awk -v h="$health_per_s" -v p="$pg_tps" 'BEGIN { printf "%.2f", h / p }')
+echo "    medians: $votes_per_s votes/s (p99 $p99_ms ms) against $pg_tps inserts/s (p99 $pg_p99_ms ms): ratio $ratio; GET /healthz $health_per_s/s: $health_ratio"
 stop_server
 
 # Voters who look before they vote: the defences on as a site runs them (the minimum viewing
@@ -235,7 +246,7 @@ eval "$(python3 scripts/bench/client_size.py "$SITE_PKG")"
 echo "    client: first visit $bundle_br_kb KB brotli (wasm $wasm_size, js $js_size, loader $loader_size), css $css_size; other pages: median $page_median_br_kb KB, at most $page_max_br_kb KB in $page_max_chunks chunks"
 
 if [ -n "${BENCH_VOTE_LOOP_ONLY:-}" ]; then
-  echo "SUMMARY limits=${BENCH_LIMITS:-on} browser_votes_per_s=$browser_median browser_plain_votes_per_s=$plain_median browser_ratio=$browser_ratio browser_p99_ms=$browser_p99_median votes_per_s=$votes_per_s p50_ms=$p50_ms p99_ms=$p99_ms pgbench_tps=$pg_tps ratio=$ratio rounds=$(echo "${votes_rates[*]}" | tr ' ' '/') paced_votes_per_s=$paced_rate paced_p99_ms=$paced_p99 paced_refused=$paced_refused ssr_pages_per_s=$ssr_rate ssr_p99=$ssr_p99 lighthouse=$lh_score lcp_ms=$lh_lcp bundle_br_kb=$bundle_br_kb"
+  echo "SUMMARY limits=${BENCH_LIMITS:-on} browser_votes_per_s=$browser_median browser_plain_votes_per_s=$plain_median browser_ratio=$browser_ratio browser_p99_ms=$browser_p99_median votes_per_s=$votes_per_s p50_ms=$p50_ms p99_ms=$p99_ms pgbench_tps=$pg_tps ratio=$ratio healthz_ratio=$health_ratio rounds=$(echo "${votes_rates[*]}" | tr ' ' '/') paced_votes_per_s=$paced_rate paced_p99_ms=$paced_p99 paced_refused=$paced_refused ssr_pages_per_s=$ssr_rate ssr_p99=$ssr_p99 lighthouse=$lh_score lcp_ms=$lh_lcp bundle_br_kb=$bundle_br_kb"
   rm -rf "$DATA"
   exit 0
 fi
@@ -312,11 +323,12 @@ $browser_rows
 wrk ($WRK_THREADS threads) drives $CONCURRENCY anonymous voters, one connection each, through the full loop: \`GET /\`
 for a cookie and a ticket, then \`POST /api/vote\` with the ticket from each answer (each answer
 carries the crowd's tally and the next picture). Then pgbench runs a one-row \`INSERT\` per
-transaction on the same cluster at the same concurrency. $ROUNDS alternating rounds of
+transaction on the same cluster at the same concurrency, and wrk asks \`GET /healthz\` (the same
+HTTP stack, one pooled \`SELECT 1\`, no write) as often as it can. $ROUNDS alternating rounds of
 ${SECONDS_MEASURED} s each; the summary takes medians.
 
-| round | committed votes/s | vote p50 / p99 | pgbench inserts/s | pgbench p99 | ratio |
-|---|---|---|---|---|---|
+| round | committed votes/s | vote p50 / p99 | pgbench inserts/s | pgbench p99 | ratio | \`/healthz\` requests/s | \`/healthz\` ÷ inserts/s |
+|---|---|---|---|---|---|---|---|
 $rows
 | measure (median) | value |
 |---|---|
@@ -324,6 +336,7 @@ $rows
 | vote latency p50 / p99 | $p50_ms ms / **$p99_ms ms** (target < 50 ms: $verdict_p99) |
 | pgbench one-row inserts/s, p99 | $pg_tps, $pg_p99_ms ms |
 | ratio votes/s ÷ inserts/s | **$ratio** (target ≥ 1.0: $verdict_ratio) |
+| \`GET /healthz\` requests/s ÷ inserts/s (a request that does no more than \`SELECT 1\`) | $health_ratio |
 | refused votes, socket errors (all rounds) | $refused_total, $socket_errors_total |
 
 The disk under it, measured first in the same run (8 KB write + fdatasync for 10 s): $disk.
