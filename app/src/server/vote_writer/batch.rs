@@ -250,7 +250,16 @@ struct BallotColumns {
 
 impl BallotColumns {
     fn of(batch: &[Job]) -> Self {
-        let mut columns = Self::default();
+        let size = batch.len();
+        let mut columns = Self {
+            voters: Vec::with_capacity(size),
+            submissions: Vec::with_capacity(size),
+            ratings: Vec::with_capacity(size),
+            points: Vec::with_capacity(size),
+            first_points: Vec::with_capacity(size),
+            networks: Vec::with_capacity(size),
+            looks: Vec::with_capacity(size),
+        };
         for Job { ballot, .. } in batch {
             columns.voters.push(ballot.voter.0);
             columns.submissions.push(ballot.submission.0);
