@@ -16,7 +16,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// A writer's own connection, opened when first needed and again after a failure.
+/// A writer's own connection, opened when the writer starts (`warm_up`) and again after a failure.
 ///
 /// It plans the batch statement once: with a custom plan per batch (PostgreSQL's default for
 /// the first executions, and whenever array sizes vary), planning costs more than writing a
