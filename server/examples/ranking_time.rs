@@ -41,14 +41,19 @@ async fn main() -> anyhow::Result<()> {
     // As configured: `RMD_STANDINGS__TRUST_WEIGHTING=true` times the weighted run.
     let weights = settings.standings.vote_weights();
 
-    // 0-2 votes per rating, from a hash of the picture and the rating: about ten per picture.
-    // Rewriting every tally takes longer than the few seconds a request's statement may.
+    // Each picture draws how popular it is (k = 0, 1 or 2, from a hash of its id), then each
+    // rating gets 0 to 2k votes from a hash of the picture and the rating: about ten votes per
+    // picture (0 to 40), in a couple of thousand distinct tallies, so the scores spread and the
+    // rank's sort has real work, as on a live site. (An earlier fill gave every rating of a
+    // picture the same count: every picture scored 5.5 and ranked first, a sort with nothing
+    // to do.) Rewriting every tally takes longer than the few seconds a request's statement may.
     let started = Instant::now();
     let mut fill = pool.begin().await?;
     sqlx::query!("SET LOCAL statement_timeout = 0").execute(&mut *fill).await?;
     sqlx::query!(
         "UPDATE tallies t SET histogram = ARRAY(
-             SELECT ((t.submission_id * 2654435761 + r * 40503) % 3)::int
+             SELECT (get_byte(decode(md5(t.submission_id || ':' || r), 'hex'), 0)
+                     % (1 + 2 * (get_byte(decode(md5(t.submission_id::text), 'hex'), 0) % 3)))::int
                FROM generate_series(1, 10) AS r ORDER BY r)"
     )
     .execute(&mut *fill)
