@@ -95,6 +95,72 @@ async fn the_ranking_job_scores_as_the_formulas_say_and_a_second_run_writes_noth
     );
 }
 
+/// The site's median vote count (the prior's weight) is `percentile_cont(0.5)`'s, though the job
+/// takes it from the count of pictures per vote count: with an odd and an even number of
+/// pictures in play, ties and gaps among the counts, and none in play at all.
+#[tokio::test]
+async fn the_site_median_matches_percentile_cont() {
+    let app = spawn_app(7).await;
+    let patterns: [[i64; 7]; 4] =
+        [[0; 7], [3, 1, 4, 1, 5, 9, 2], [2, 2, 2, 7, 7, 30, 30], [0, 0, 0, 0, 6, 8, 9]];
+    for pattern in patterns {
+        sqlx::query!("UPDATE submissions SET retired_at = NULL").execute(&app.pool).await.unwrap();
+        sqlx::query!(
+            "UPDATE tallies t SET vote_count = ($1::int8[])[o.n], rating_sum = 5 * ($1::int8[])[o.n]
+               FROM (SELECT submission_id, row_number() OVER (ORDER BY submission_id) AS n
+                       FROM tallies) o
+              WHERE o.submission_id = t.submission_id",
+            &pattern[..]
+        )
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        // Seven pictures, then six: the oldest retires.
+        for retire_oldest in [false, true] {
+            if retire_oldest {
+                sqlx::query!(
+                    "UPDATE submissions SET retired_at = now()
+                      WHERE id = (SELECT min(id) FROM submissions)"
+                )
+                .execute(&app.pool)
+                .await
+                .unwrap();
+            }
+            rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
+            let site = sqlx::query!("SELECT prior_votes, pictures FROM site_standings")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+            let expected = sqlx::query!(
+                r#"SELECT greatest(coalesce(percentile_cont(0.5) WITHIN GROUP
+                                            (ORDER BY t.vote_count), 0), 1) AS "median!",
+                          count(*) AS "pictures!"
+                     FROM tallies t JOIN submissions s ON s.id = t.submission_id
+                    WHERE s.retired_at IS NULL"#
+            )
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+            assert_eq!(site.pictures, expected.pictures);
+            assert!(
+                (site.prior_votes - expected.median).abs() < 1e-12,
+                "{pattern:?} (oldest retired: {retire_oldest}): {} vs {}",
+                site.prior_votes,
+                expected.median
+            );
+        }
+    }
+    // Nothing in play: the prior weighs one vote, the site's mean is the middle.
+    sqlx::query!("UPDATE submissions SET retired_at = now()").execute(&app.pool).await.unwrap();
+    rank_pictures(&app.pool, VoteWeights::Equal).await.unwrap();
+    let site = sqlx::query!("SELECT site_mean, prior_votes, pictures, votes FROM site_standings")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!((site.pictures, site.votes), (0, 0));
+    assert!((site.prior_votes - 1.0).abs() < 1e-12 && (site.site_mean - 5.5).abs() < 1e-12);
+}
+
 /// Trust weighting: every vote weighs what its voter's history is worth, in every score the
 /// job computes; the site's numbers say it was on, and so do the pages showing the scores.
 #[tokio::test]
