@@ -18,8 +18,9 @@
 //! The computing runs in parallel (a leader and one worker). PostgreSQL never plans a statement
 //! that writes in parallel, data-modifying CTEs included, but `CREATE TABLE … AS` may read in
 //! parallel: so the run computes into a temporary table only the rows that changed, then writes
-//! those. At a million pictures, measured (2 cores): the site's numbers 0.9 → 0.5 s, the
-//! standings' statement 4.1 → 2.7 s on a steady run, where the temporary table stays empty.
+//! those. At a million pictures (2 cores, `psql` on settled tables): the site's numbers took
+//! 0.9 s before and 0.5 s now, the standings' statement 4.1 s and 2.7 s on a steady run (the
+//! temporary table then stays empty); BENCHMARKS.md has the job's runs.
 //! - `OFFSET 0` keeps the arithmetic (the scores, the bounds, the logarithms, the histogram's
 //!   ten subscripts) below the point where the workers' rows are gathered. Without it the
 //!   planner moves that arithmetic above the rank's sort, into the leader alone: most of the
