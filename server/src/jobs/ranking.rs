@@ -144,6 +144,8 @@ async fn write_site_numbers(
 /// Computes every picture's standing into `changed_standings` (dropped at commit), keeping only
 /// the pictures whose row is missing or whose numbers changed.
 async fn compute_changed_standings(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+    // The percentile's `pictures` is the site's count, from the first statement: a
+    // `count(*) OVER ()` here would buffer every row (7 of 11 s at a million pictures).
     sqlx::query!(
         "CREATE TEMPORARY TABLE changed_standings ON COMMIT DROP AS
          SELECT r.submission_id, r.score, r.lower_bound, r.rank, r.hot, r.spread,
