@@ -11,8 +11,9 @@
 #      ranking job is timed again and the next-picture query for a voter who has rated 10,000.
 #   4. The upload pipeline's time on a 12-megapixel photo, and the server's memory under the worst
 #      upload it accepts and under 20 hostile uploads at once.
-# Results go to BENCHMARKS.md (BENCH_OUT elsewhere), written by scripts/bench/report.sh. BENCH_VOTE_LOOP_ONLY=1 stops after step 2 and
-# prints its summary: for comparing two builds (BIN=...) in one sitting.
+# Results go to BENCHMARKS.md (BENCH_OUT elsewhere), written by scripts/bench/report.sh.
+# BENCH_VOTE_LOOP_ONLY=1 stops after step 2 and prints its summary: for comparing two builds
+# (BIN=...) in one sitting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
