@@ -32,8 +32,25 @@
 //!   (which sorts them all in one process); `the_site_median_matches_percentile_cont` in
 //!   `tests/api/standings.rs` checks that both agree.
 
+use crate::database::CONNECT_TIMEOUT;
 use app::standings::VoteWeights;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{
+    ConnectOptions as _, Connection as _, PgConnection, PgPool, Postgres, Transaction,
+    postgres::PgConnectOptions,
+};
+use std::time::Duration;
+
+/// How long each of a run's statements may take. Requests get a few seconds; ranking every
+/// picture takes seconds at a million pictures (3.5 s a steady run on 2 cores, BENCHMARKS.md).
+const STATEMENT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A run's statement is logged as slow past this: a quarter of what it may take.
+///
+/// The pool's connections call a statement slow past one second, which is right for a request
+/// and wrong here: at a million pictures every run would warn, each minute, with the whole
+/// statement (sqlx prints all of it, 60 lines). How long runs take is recorded anyway
+/// (`job_runs`, `job_duration_seconds`).
+const SLOW_STATEMENT: Duration = Duration::from_secs(STATEMENT_TIMEOUT.as_secs() / 4);
 
 /// The site's numbers a run ranks with, as written to `site_standings`.
 struct SiteNumbers {
@@ -46,13 +63,37 @@ struct SiteNumbers {
 /// Recomputes the standings with `weights`; answers how many pictures' rows were written or
 /// removed.
 pub async fn rank_pictures(pool: &PgPool, weights: VoteWeights) -> Result<u64, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut connection = connect(pool).await?;
+    let ranked = rank_on(&mut connection, weights).await;
+    // Closed rather than dropped, so the server is told (a dropped one is reaped later).
+    let _ = connection.close().await;
+    ranked
+}
+
+/// Opens a run's own connection: the pool's settings (server, timeouts), with
+/// [`SLOW_STATEMENT`] for the log. A connection a minute costs a few milliseconds of a run that
+/// takes from tens of them to seconds; it is not one of the pool's, so a run never keeps a
+/// request waiting for a connection either.
+async fn connect(pool: &PgPool) -> Result<PgConnection, sqlx::Error> {
+    let options: PgConnectOptions = (*pool.connect_options()).clone();
+    let options = options.log_slow_statements(tracing::log::LevelFilter::Warn, SLOW_STATEMENT);
+    tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
+        .await
+        .map_err(|_| sqlx::Error::PoolTimedOut)?
+}
+
+async fn rank_on(connection: &mut PgConnection, weights: VoteWeights) -> Result<u64, sqlx::Error> {
+    let mut tx = connection.begin().await?;
     // One snapshot for every statement: the pictures the site's numbers count are the ones
     // ranked (and written only by this job, under its lock, so nothing else conflicts).
     sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
-    // Requests get a few seconds per statement; ranking every picture may take longer. Its
-    // sort and joins over every picture want more memory than a request's.
-    sqlx::query!("SET LOCAL statement_timeout = '120s'").execute(&mut *tx).await?;
+    sqlx::query!(
+        "SELECT set_config('statement_timeout', $1, true)",
+        format!("{}ms", STATEMENT_TIMEOUT.as_millis())
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    // Its sort and joins over every picture want more memory than a request's.
     sqlx::query!("SET LOCAL work_mem = '256MB'").execute(&mut *tx).await?;
     // One worker beside the leader: on this 2-core machine a second one made no run faster
     // (2.7 s either way at a million pictures), and votes share the same cores.
