@@ -252,7 +252,7 @@ if [ -n "${BENCH_VOTE_LOOP_ONLY:-}" ]; then
   exit 0
 fi
 
-ranking() { cargo run --quiet --release --locked --example ranking_time -p server -- --runs 3 | grep '^RESULT'; }
+ranking() { cargo run --quiet --release --locked --example ranking_time -p server -- --runs 3 "$@" | grep '^RESULT'; }
 step "Ranking job at 100,000 pictures (about 1,000,000 votes)"
 rank_100k=$(ranking)
 echo "    $rank_100k"
@@ -274,6 +274,16 @@ echo "    $pick_result"
 pick_p50_ms=$(awk -v us="$(field p50_us "$pick_result")" 'BEGIN { printf "%.3f", us / 1000 }')
 pick_p99_ms=$(awk -v us="$(field p99_us "$pick_result")" 'BEGIN { printf "%.3f", us / 1000 }')
 random_ms=$(field random_order_median_ms "$pick_result")
+
+# Trust weighting reads the votes themselves (the fill above writes only tallies): a million
+# voters and ten million votes are added, the tallies recounted from them, and the job timed
+# on them as they are. Last at this size, since it changes the tallies and the votes.
+step "Ranking job with trust weighting at 1,000,000 pictures (1,000,000 voters, about 10,000,000 votes)"
+RMD_STANDINGS__RANK_EVERY_SECS=0 start_server
+"$PSQL" -h "$SOCKET" -U ratemyderp -d ratemyderp -q -f scripts/bench/weighted_votes.sql
+stop_server
+rank_weighted=$(RMD_STANDINGS__TRUST_WEIGHTING=true ranking --as-is)
+echo "    $rank_weighted"
 
 step "Upload pipeline on a 12-megapixel photo"
 upload_result=$(cargo run --quiet --release --locked --example upload_pipeline -p server -- --runs 11 | grep '^RESULT')
