@@ -16,7 +16,8 @@
 //! comes from one join of the computed numbers with the stored ones; retired pictures are found
 //! through a partial index rather than by comparing every stored row with the computed ones.
 //!
-//! The computing runs in parallel (a leader and one worker). PostgreSQL never plans a statement
+//! The computing runs in parallel (a leader and one worker; with trust weighting, in one
+//! process, see `compute_changed_standings`). PostgreSQL never plans a statement
 //! that writes in parallel, data-modifying CTEs included, but `CREATE TABLE … AS` may read in
 //! parallel: so the run computes into a temporary table only the rows that changed, then writes
 //! those. At a million pictures (2 cores, `psql` on settled tables): the site's numbers took
@@ -49,9 +50,9 @@ const STATEMENT_TIMEOUT: Duration = Duration::from_secs(120);
 /// A run's statement is logged as slow past this: a quarter of what it may take.
 ///
 /// The pool's connections call a statement slow past one second, which is right for a request
-/// and wrong here: at a million pictures every run would warn, each minute, with the whole
-/// statement (sqlx prints all of it, 60 lines). How long runs take is recorded anyway
-/// (`job_runs`, `job_duration_seconds`).
+/// and wrong here: at a million pictures every run warned, each minute, with the whole
+/// statement (a 4,086-character line). How long runs take is recorded anyway (`job_runs`,
+/// `job_duration_seconds`).
 const SLOW_STATEMENT: Duration = Duration::from_secs(STATEMENT_TIMEOUT.as_secs() / 4);
 
 /// The site's numbers a run ranks with, as written to `site_standings`.
