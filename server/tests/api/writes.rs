@@ -227,6 +227,61 @@ async fn a_vote_waiting_on_a_locked_row_does_not_hold_up_other_voters() {
     assert_eq!(app.vote_count().await, 2);
 }
 
+/// The discount job, a moderator or a login merge may change a picture's tally while a vote for
+/// it waits on that row: once they commit, the vote is added to the tally they left. This case
+/// alone passed before `moved` was materialized in the batch statement too: the refusal that
+/// change ended (see `BATCH_SQL`) took the integrity test's flow, batches of several ballots
+/// while several discounts and restores queue on the same tallies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_vote_waiting_on_a_tally_another_transaction_changes_is_added_once_that_commits() {
+    let app = std::sync::Arc::new(spawn_app(3).await);
+    let mut visitor = Visitor::new();
+    let page = visitor.open(&app, "/").await;
+    // A first vote makes the voter's row; the second is the one that waits.
+    let (status, body) = json(visitor.vote(&app, &page.expect_ticket(), "4").await).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ticket = body["next"]["ticket"].as_str().unwrap().to_owned();
+    let picture = body["next"]["picture"]["id"].as_i64().unwrap();
+
+    let mut change = app.pool.begin().await.unwrap();
+    sqlx::query!(
+        "UPDATE tallies SET vote_count = vote_count + 1, rating_sum = rating_sum + 5,
+                histogram[5] = histogram[5] + 1
+          WHERE submission_id = $1",
+        picture,
+    )
+    .execute(&mut *change)
+    .await
+    .unwrap();
+    let vote = {
+        let app = app.clone();
+        tokio::spawn(async move { json(visitor.vote(&app, &ticket, "7").await).await })
+    };
+    // Until its batch is waiting on the row.
+    while sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM pg_locks WHERE NOT granted"#)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        == 0
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    change.commit().await.unwrap();
+
+    let (status, body) = vote.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let tally = sqlx::query!(
+        "SELECT vote_count, rating_sum, histogram FROM tallies WHERE submission_id = $1",
+        picture,
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((tally.vote_count, tally.rating_sum), (2, 12));
+    assert_eq!(tally.histogram, [0, 0, 0, 0, 1, 0, 1, 0, 0, 0]);
+    assert_eq!(app.vote_count().await, 2);
+}
+
 /// The writers connect, and plan the batch statement, when the server starts: the first voters
 /// after a start do not wait for that (nor does every ballot queued behind them). Planning it
 /// runs it on no ballots, which must write nothing.
