@@ -1,6 +1,6 @@
 //! Votes under concurrency and at shutdown: every acknowledged vote is in the database.
 
-use crate::helpers::{Visitor, json, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, Visitor, json, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -208,15 +208,7 @@ async fn a_vote_waiting_on_a_locked_row_does_not_hold_up_other_voters() {
         let (app, mut waiting) = (app.clone(), waiting.clone());
         tokio::spawn(async move { json(waiting.vote(&app, &waiting_ticket, "3").await).await })
     };
-    // Until its batch is waiting on the lock.
-    while sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM pg_locks WHERE NOT granted"#)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        == 0
-    {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    until_a_vote_waits_on_a_lock(&app).await;
 
     let (status, body) = json(other.vote(&app, &other_ticket, "8").await).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -257,15 +249,7 @@ async fn a_vote_waiting_on_a_tally_another_transaction_changes_is_added_once_tha
         let app = app.clone();
         tokio::spawn(async move { json(visitor.vote(&app, &ticket, "7").await).await })
     };
-    // Until its batch is waiting on the row.
-    while sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM pg_locks WHERE NOT granted"#)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        == 0
-    {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    until_a_vote_waits_on_a_lock(&app).await;
     change.commit().await.unwrap();
 
     let (status, body) = vote.await.unwrap();
@@ -280,6 +264,18 @@ async fn a_vote_waiting_on_a_tally_another_transaction_changes_is_added_once_tha
     assert_eq!((tally.vote_count, tally.rating_sum), (2, 12));
     assert_eq!(tally.histogram, [0, 0, 0, 0, 1, 0, 1, 0, 0, 0]);
     assert_eq!(app.vote_count().await, 2);
+}
+
+/// Returns once some statement waits on a lock: in these tests, the batch of the vote just sent.
+async fn until_a_vote_waits_on_a_lock(app: &TestApp) {
+    while sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM pg_locks WHERE NOT granted"#)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        == 0
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
 /// The writers connect, and plan the batch statement, when the server starts: the first voters
