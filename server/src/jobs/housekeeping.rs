@@ -1,7 +1,8 @@
 //! Housekeeping that runs in the background while the server serves: deleting what has expired
 //! and can never be used again.
 
-use sqlx::PgPool;
+use super::connection;
+use sqlx::{PgConnection, PgPool};
 
 /// Rows deleted per statement, so that no purge holds locks for long.
 const BATCH: i64 = 10_000;
@@ -54,7 +55,7 @@ impl Purge {
     ];
 
     /// Deletes at most `BATCH` expired rows of this kind; answers how many went.
-    async fn delete_batch(self, pool: &PgPool) -> Result<u64, sqlx::Error> {
+    async fn delete_batch(self, connection: &mut PgConnection) -> Result<u64, sqlx::Error> {
         // Every arm is a checked statement without output columns: one type, run once below.
         let statement = match self {
             Self::Sessions => sqlx::query!(
@@ -123,23 +124,18 @@ impl Purge {
                 BATCH,
             ),
         };
-        Ok(statement.execute(pool).await?.rows_affected())
+        Ok(statement.execute(connection).await?.rows_affected())
     }
 }
 
+/// Deletes everything expired, batch by batch, on a connection of its own (see `connection`:
+/// a batch of retired pictures reads every vote).
 pub async fn purge_expired(pool: &PgPool) -> Result<Purged, sqlx::Error> {
-    let mut counts = [0u64; Purge::ALL.len()];
-    for (purge, count) in Purge::ALL.into_iter().zip(&mut counts) {
-        loop {
-            let deleted = purge.delete_batch(pool).await?;
-            *count += deleted;
-            if deleted < BATCH.unsigned_abs() {
-                break;
-            }
-        }
-    }
+    let mut connection = connection::open(pool).await?;
+    let counts = purge_on(&mut connection).await;
+    connection::close(connection).await;
     let [sessions, links, rate_counts, idle_voters, job_runs, rank_history, retired_pictures] =
-        counts;
+        counts?;
     Ok(Purged {
         sessions,
         links,
@@ -149,4 +145,18 @@ pub async fn purge_expired(pool: &PgPool) -> Result<Purged, sqlx::Error> {
         rank_history,
         retired_pictures,
     })
+}
+
+async fn purge_on(connection: &mut PgConnection) -> Result<[u64; Purge::ALL.len()], sqlx::Error> {
+    let mut counts = [0u64; Purge::ALL.len()];
+    for (purge, count) in Purge::ALL.into_iter().zip(&mut counts) {
+        loop {
+            let deleted = purge.delete_batch(connection).await?;
+            *count += deleted;
+            if deleted < BATCH.unsigned_abs() {
+                break;
+            }
+        }
+    }
+    Ok(counts)
 }

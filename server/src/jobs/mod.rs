@@ -11,6 +11,7 @@
 //! set of statements that a later run redoes (each commits on its own, and none is half-done).
 
 pub mod anomalies;
+pub mod connection;
 pub mod housekeeping;
 pub mod kpis;
 pub mod ranking;

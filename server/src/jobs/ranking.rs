@@ -35,25 +35,9 @@
 //!   (which sorts them all in one process); `the_site_median_matches_percentile_cont` in
 //!   `tests/api/standings.rs` checks that both agree.
 
-use crate::database::CONNECT_TIMEOUT;
+use super::connection;
 use app::standings::VoteWeights;
-use sqlx::{
-    ConnectOptions as _, Connection as _, PgConnection, PgPool, Postgres, Transaction,
-    postgres::PgConnectOptions,
-};
-use std::time::Duration;
-
-/// How long each of a run's statements may take. Requests get a few seconds; ranking every
-/// picture takes seconds at a million pictures (3.5 s a steady run on 2 cores, BENCHMARKS.md).
-const STATEMENT_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// A run's statement is logged as slow past this: a quarter of what it may take.
-///
-/// The pool's connections call a statement slow past one second, which is right for a request
-/// and wrong here: at a million pictures every run warned, each minute, with the whole
-/// statement (a 4,086-character line). How long runs take is recorded anyway (`job_runs`,
-/// `job_duration_seconds`).
-const SLOW_STATEMENT: Duration = Duration::from_secs(STATEMENT_TIMEOUT.as_secs() / 4);
+use sqlx::{Connection as _, PgConnection, PgPool, Postgres, Transaction};
 
 /// The site's numbers a run ranks with, as written to `site_standings`.
 struct SiteNumbers {
@@ -66,23 +50,12 @@ struct SiteNumbers {
 /// Recomputes the standings with `weights`; answers how many pictures' rows were written or
 /// removed.
 pub async fn rank_pictures(pool: &PgPool, weights: VoteWeights) -> Result<u64, sqlx::Error> {
-    let mut connection = connect(pool).await?;
+    // Its own, for the job's statement timeout (see `connection`): a steady run takes 3.5 s
+    // at a million pictures on 2 cores, a first one about 20 s.
+    let mut connection = connection::open(pool).await?;
     let ranked = rank_on(&mut connection, weights).await;
-    // Closed rather than dropped, so the server is told (a dropped one is reaped later).
-    let _ = connection.close().await;
+    connection::close(connection).await;
     ranked
-}
-
-/// Opens a run's own connection: the pool's settings (server, timeouts), with
-/// [`SLOW_STATEMENT`] for the log. A connection a minute costs a few milliseconds of a run that
-/// takes from tens of them to seconds; it is not one of the pool's, so a run never keeps a
-/// request waiting for a connection either.
-async fn connect(pool: &PgPool) -> Result<PgConnection, sqlx::Error> {
-    let options: PgConnectOptions = (*pool.connect_options()).clone();
-    let options = options.log_slow_statements(tracing::log::LevelFilter::Warn, SLOW_STATEMENT);
-    tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
-        .await
-        .map_err(|_| sqlx::Error::PoolTimedOut)?
 }
 
 async fn rank_on(connection: &mut PgConnection, weights: VoteWeights) -> Result<u64, sqlx::Error> {
@@ -90,12 +63,6 @@ async fn rank_on(connection: &mut PgConnection, weights: VoteWeights) -> Result<
     // One snapshot for every statement: the pictures the site's numbers count are the ones
     // ranked (and written only by this job, under its lock, so nothing else conflicts).
     sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
-    sqlx::query!(
-        "SELECT set_config('statement_timeout', $1, true)",
-        format!("{}ms", STATEMENT_TIMEOUT.as_millis())
-    )
-    .fetch_one(&mut *tx)
-    .await?;
     // Its sort and joins over every picture want more memory than a request's.
     sqlx::query!("SET LOCAL work_mem = '256MB'").execute(&mut *tx).await?;
     // One worker beside the leader: on this 2-core machine a second one made no run faster

@@ -8,6 +8,7 @@
 //! Percentiles are taken over every picture in the standings, so the bottom share is of the
 //! whole site, not only of the pictures old enough to retire.
 
+use super::connection;
 use sqlx::PgPool;
 
 /// The thresholds of one cycle (the `standings.retire_*` settings).
@@ -32,7 +33,11 @@ impl From<&app::standings::pictures::RetirementRules> for Thresholds {
 }
 
 /// Retires the pictures `thresholds` condemn, recording each; answers how many retired.
+///
+/// On a connection of its own (see `connection`): ranking every picture by its cautious score
+/// took 4.1 s at a million pictures, near the 5 s a request's statement may take.
 pub async fn retire_pictures(pool: &PgPool, thresholds: Thresholds) -> Result<u64, sqlx::Error> {
+    let mut connection = connection::open(pool).await?;
     let retired = sqlx::query_scalar!(
         "WITH judged AS (
              -- 0 for the lowest cautious score, 100 for the highest.
@@ -64,8 +69,10 @@ pub async fn retire_pictures(pool: &PgPool, thresholds: Thresholds) -> Result<u6
         thresholds.min_age_days,
         thresholds.grace_days,
     )
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(&mut connection)
+    .await;
+    connection::close(connection).await;
+    let retired = retired?;
     for picture in &retired {
         tracing::info!(picture, ?thresholds, "picture retired");
     }

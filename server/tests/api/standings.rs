@@ -303,3 +303,19 @@ async fn two_instances_racing_run_the_job_once_per_period() {
     );
     other.close().await;
 }
+
+#[tokio::test]
+async fn the_jobs_statements_may_take_longer_than_a_requests() {
+    let app = spawn_app(0).await;
+    let mut job = jobs::connection::open(&app.pool).await.unwrap();
+    let on_the_job = sqlx::query_scalar!(r#"SELECT current_setting('statement_timeout') AS "t!""#)
+        .fetch_one(&mut job)
+        .await
+        .unwrap();
+    let on_the_pool = sqlx::query_scalar!(r#"SELECT current_setting('statement_timeout') AS "t!""#)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!((on_the_pool.as_str(), on_the_job.as_str()), ("5s", "2min"));
+    jobs::connection::close(job).await;
+}

@@ -17,7 +17,7 @@ use app::server::{
     votes::counting::{DiscountReason, Finding, VoteKey},
 };
 use app::votes::SubmissionId;
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 struct Crowd {
     submission_id: i64,
@@ -31,7 +31,7 @@ struct Crowd {
 
 /// The crowds of fresh voters from one network on one picture that are too large.
 pub async fn pushed_pictures(
-    pool: &PgPool,
+    connection: &mut PgConnection,
     detectors: &Detectors,
 ) -> Result<Vec<Finding>, sqlx::Error> {
     let crowds = sqlx::query_as!(
@@ -82,7 +82,7 @@ pub async fn pushed_pictures(
         detectors.crowd_in_burst,
         detectors.crowd_alone,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *connection)
     .await?;
     let minutes = detectors.window.as_secs() / 60;
     Ok(crowds

@@ -6,7 +6,7 @@ use app::server::{
     votes::counting::{DiscountReason, Finding, VoteKey},
 };
 use app::votes::SubmissionId;
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 fn votes_of(voter: i64, pictures: &[i64]) -> Vec<VoteKey> {
     pictures
@@ -16,7 +16,10 @@ fn votes_of(voter: i64, pictures: &[i64]) -> Vec<VoteKey> {
 }
 
 /// Voters whose counted votes (enough of them) all have one rating.
-pub async fn same_score(pool: &PgPool, detectors: &Detectors) -> Result<Vec<Finding>, sqlx::Error> {
+pub async fn same_score(
+    connection: &mut PgConnection,
+    detectors: &Detectors,
+) -> Result<Vec<Finding>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT r.id AS voter_id, s.n AS "votes!", s.low AS "rating!", s.pictures AS "pictures!"
              FROM voters r
@@ -30,7 +33,7 @@ pub async fn same_score(pool: &PgPool, detectors: &Detectors) -> Result<Vec<Find
         detectors.raters_since.as_secs_f64(),
         detectors.rater_min_votes,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *connection)
     .await?;
     Ok(rows
         .into_iter()
@@ -47,7 +50,10 @@ pub async fn same_score(pool: &PgPool, detectors: &Detectors) -> Result<Vec<Find
 
 /// Voters (with enough votes) whose median time between seeing a picture and rating it is
 /// shorter than a person needs to look.
-pub async fn too_fast(pool: &PgPool, detectors: &Detectors) -> Result<Vec<Finding>, sqlx::Error> {
+pub async fn too_fast(
+    connection: &mut PgConnection,
+    detectors: &Detectors,
+) -> Result<Vec<Finding>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT r.id AS voter_id, s.n AS "votes!", s.median_ms AS "median_ms!",
                   s.pictures AS "pictures!"
@@ -65,7 +71,7 @@ pub async fn too_fast(pool: &PgPool, detectors: &Detectors) -> Result<Vec<Findin
         detectors.rater_min_votes,
         detectors.human_look_ms,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *connection)
     .await?;
     Ok(rows
         .into_iter()
