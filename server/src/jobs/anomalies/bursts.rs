@@ -30,6 +30,14 @@ struct Crowd {
 }
 
 /// The crowds of fresh voters from one network on one picture that are too large.
+///
+/// The statement never joins two of its intermediate sets to each other. PostgreSQL estimates
+/// the voters active in the window from statistics that predate the window (there is no index
+/// on `revealed_at`, which every vote updates), so it expects about one; an earlier form joined
+/// the fresh voters to the window's votes, and the planner, expecting one of each, compared
+/// every pair: with 100,000 voters active in the hour (a million votes) it had not finished
+/// after 10 minutes, where the job's statements may take two. Now every join is by key into a
+/// table, and the per-picture count is a window over the votes: 2.3 s for the same hour.
 pub async fn pushed_pictures(
     connection: &mut PgConnection,
     detectors: &Detectors,
@@ -37,44 +45,46 @@ pub async fn pushed_pictures(
     let crowds = sqlx::query_as!(
         Crowd,
         r#"WITH active AS (
-               SELECT r.id, r.votes_cast FROM voters r
+               -- Each voter active in the window, and whether they are fresh, found per voter
+               -- (never a join between two of these sets: see the comment above).
+               SELECT r.id,
+                      r.votes_cast <= $2
+                        AND NOT EXISTS (SELECT 1 FROM votes o WHERE o.voter_id = r.id
+                                           AND o.created_at <= now() - make_interval(secs => $1))
+                        AND NOT EXISTS (SELECT 1 FROM votes x WHERE x.voter_id = r.id
+                                           AND x.counted AND x.reviewed_at IS NOT NULL) AS fresh
+                 FROM voters r
                 WHERE r.revealed_at > now() - make_interval(secs => $1)
            ), recent AS (
-               SELECT v.voter_id, v.submission_id, v.rating, v.network
+               -- Their counted votes in the window, each with its picture's count of them.
+               SELECT v.submission_id, v.voter_id, v.rating, v.network, a.fresh,
+                      count(*) OVER (PARTITION BY v.submission_id) AS window_votes
                  FROM active a JOIN votes v ON v.voter_id = a.id
                 WHERE v.counted AND v.created_at > now() - make_interval(secs => $1)
-           ), fresh AS (
-               SELECT a.id FROM active a
-                WHERE a.votes_cast <= $2
-                  AND NOT EXISTS (SELECT 1 FROM votes o WHERE o.voter_id = a.id
-                                     AND o.created_at <= now() - make_interval(secs => $1))
-                  AND NOT EXISTS (SELECT 1 FROM votes x WHERE x.voter_id = a.id
-                                     AND x.counted AND x.reviewed_at IS NOT NULL)
-           ), pictures AS (
-               SELECT e.submission_id, count(*) AS window_votes,
+           ), crowds AS (
+               SELECT submission_id, network, array_agg(voter_id ORDER BY voter_id) AS voters,
+                      avg(rating)::float8 AS mean_rating, max(window_votes) AS window_votes
+                 FROM recent
+                WHERE fresh AND network IS NOT NULL
+                GROUP BY submission_id, network
+                HAVING count(*) >= LEAST($5::int8, $6::int8)
+           ), judged AS (
+               SELECT c.*,
                       -- Counted votes before the window, per window of the picture's age then.
-                      GREATEST(t.vote_count - count(*), 0) * $1
+                      GREATEST(t.vote_count - c.window_votes, 0) * $1
                         / GREATEST(extract(epoch FROM (now() - make_interval(secs => $1))
                                                        - s.created_at)::float8, 86400.0) AS usual
-                 FROM recent e
-                 JOIN tallies t ON t.submission_id = e.submission_id
-                 JOIN submissions s ON s.id = e.submission_id
-                GROUP BY e.submission_id, t.vote_count, s.created_at
-           ), crowds AS (
-               SELECT e.submission_id, e.network, array_agg(e.voter_id ORDER BY e.voter_id) AS voters,
-                      avg(e.rating)::float8 AS mean_rating
-                 FROM recent e JOIN fresh f ON f.id = e.voter_id
-                WHERE e.network IS NOT NULL
-                GROUP BY e.submission_id, e.network
-                HAVING count(*) >= LEAST($5::int8, $6::int8)
+                 FROM crowds c
+                 JOIN tallies t ON t.submission_id = c.submission_id
+                 JOIN submissions s ON s.id = c.submission_id
            )
-           SELECT c.submission_id AS "submission_id!", abbrev(c.network) AS "network!",
-                  c.voters AS "voters!", c.mean_rating AS "mean_rating!",
-                  p.window_votes AS "window_votes!", p.usual AS "usual!",
-                  (p.window_votes >= $3 AND p.window_votes >= $4 * GREATEST(p.usual, 1.0))
+           SELECT submission_id AS "submission_id!", abbrev(network) AS "network!",
+                  voters AS "voters!", mean_rating AS "mean_rating!",
+                  window_votes AS "window_votes!", usual AS "usual!",
+                  (window_votes >= $3 AND window_votes >= $4 * GREATEST(usual, 1.0))
                       AS "bursting!"
-             FROM crowds c JOIN pictures p ON p.submission_id = c.submission_id
-            ORDER BY c.submission_id, c.network"#,
+             FROM judged
+            ORDER BY submission_id, network"#,
         detectors.window.as_secs_f64(),
         detectors.fresh_max_votes,
         detectors.burst_min_votes,
