@@ -8,7 +8,9 @@
 #      then wrk asks GET /healthz (one pooled SELECT 1): the ceiling of any request here.
 #      Medians over the rounds are reported, since this machine's speed drifts between minutes.
 #   3. The ranking job is timed at 100,000 pictures; the cluster grows to 1,000,000, where the
-#      ranking job is timed again and the next-picture query for a voter who has rated 10,000.
+#      ranking job is timed again and the next-picture query for a voter who has rated 10,000;
+#      then, with a million voters and their ten million votes, the ranking job with trust
+#      weighting, and the other jobs on a site with 100,000 voters active in the hour.
 #   4. The upload pipeline's time on a 12-megapixel photo, and the server's memory under the worst
 #      upload it accepts and under 20 hostile uploads at once.
 # Results go to BENCHMARKS.md (BENCH_OUT elsewhere), written by scripts/bench/report.sh.
@@ -284,6 +286,12 @@ RMD_STANDINGS__RANK_EVERY_SECS=0 start_server
 stop_server
 rank_weighted=$(RMD_STANDINGS__TRUST_WEIGHTING=true ranking --as-is)
 echo "    $rank_weighted"
+
+# The other jobs on a busy site of that size: last, since a retirement cycle and its purge
+# delete a twentieth of the pictures.
+step "The other jobs at 1,000,000 pictures (100,000 voters active in the hour)"
+jobs_result=$(cargo run --quiet --release --locked --example jobs_time -p server | grep '^RESULT')
+echo "    $jobs_result"
 
 step "Upload pipeline on a 12-megapixel photo"
 upload_result=$(cargo run --quiet --release --locked --example upload_pipeline -p server -- --runs 11 | grep '^RESULT')

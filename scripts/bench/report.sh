@@ -122,6 +122,22 @@ fewer than ten votes: \`scripts/bench/weighted_votes.sql\` adds a million voters
 with 1 to 9 votes) and their votes, recounts the tallies from the votes, and the job is timed
 on them as they are (\`ranking_time --as-is\`). Its cost grows with the votes, not the pictures.
 
+## The other jobs at 1,000,000 pictures
+
+\`server/examples/jobs_time.rs\`, one run of each job on the same database after the weighted
+run: $(field active_voters "$jobs_result") of its voters made active in the last hour (their
+$(field window_votes "$jobs_result") votes cast in it, from 200 networks, at a human pace), every
+picture seen 50 to 149 times, statistics not refreshed (on a live site they lag behind the last
+hour too). Each job's statements run on a connection of its own and may take 120 s; a
+request's may take 5.
+
+| job | time | what it did |
+|---|---|---|
+| key figures (every minute) | $(field kpis_ms "$jobs_result") ms | one sample |
+| anomaly detectors (every 5 min) | $(field anomalies_ms "$jobs_result") ms | every active voter and their votes examined, none flagged |
+| retirement cycle (weekly) | $(field retirement_ms "$jobs_result") ms | $(field retired "$jobs_result") pictures retired (the worst 5 %) |
+| purge of those pictures (hourly housekeeping, after the grace period) | $(field purge_ms "$jobs_result") ms | the same pictures deleted, with their votes, 10,000 at a time |
+
 ## Upload pipeline
 
 A deterministic 4032 × 3024 photo (JPEG quality 90, $(field input_kb "$upload_result") KB) made into the three served squares
