@@ -5,10 +5,10 @@
 //! gives up and a slow one is seen. A job that ranks, retires or purges across every picture
 //! takes seconds at a million pictures, and more as the site grows; on the pool it would fail
 //! every time once the site passed that size (at a million pictures and ten million votes, a
-//! retirement cycle took 4.1-5.0 s, one batch of retired pictures' purge 2.7 s, and the anomaly
+//! retirement cycle took 4.1-5.0 s, one batch of retired pictures' purge about 2 s, and the anomaly
 //! job's statement 2.3 s with 100,000 voters active in the hour, BENCHMARKS.md), and warn with
-//! its whole statement every time before that. The failures would be silent to users: pictures no longer retired or
-//! deleted, ballot stuffing no longer caught.
+//! its whole statement every time before that. Users would not be told: pictures would no longer
+//! retire or be deleted, and ballot stuffing would no longer be caught.
 //!
 //! A connection a run costs a few milliseconds of a run that takes from tens of them to seconds;
 //! it is not one of the pool's, so a run never keeps a request waiting for a connection either.

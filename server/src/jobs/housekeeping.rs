@@ -119,9 +119,10 @@ impl Purge {
             // reads every vote once, hashing the batch's pictures. The pictures themselves are
             // found by key from an array: as `id IN (SELECT … FROM due)`, with the statistics
             // not yet counting a cycle's retirements (5 % of the pictures, under autovacuum's
-            // 10 % for a new analyze), PostgreSQL planned a loop over every due picture for
-            // each one: 29 s for a batch of 10,000 at a million pictures (7.5 s once analyzed),
-            // against 2.7 s either way now (BENCHMARKS.md, "The jobs at a million pictures").
+            // 10 % for a new analyze), PostgreSQL planned a loop over the batch's pictures for
+            // each retired one: at a million pictures, with a weekly cycle's 45,000 awaiting,
+            // 28-41 s for a batch of 10,000, against about 2 s now (BENCHMARKS.md, "The jobs at
+            // a million pictures").
             Self::RetiredPictures => sqlx::query!(
                 "WITH due AS (SELECT submission_id FROM retirements
                                WHERE delete_after < now() LIMIT $1),
