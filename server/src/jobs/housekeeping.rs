@@ -141,11 +141,8 @@ impl Purge {
 /// Deletes everything expired, batch by batch, on a connection of its own (see `connection`:
 /// a batch of retired pictures reads every vote).
 pub async fn purge_expired(pool: &PgPool) -> Result<Purged, sqlx::Error> {
-    let mut connection = connection::open(pool).await?;
-    let counts = purge_on(&mut connection).await;
-    connection::close(connection).await;
     let [sessions, links, rate_counts, idle_voters, job_runs, rank_history, retired_pictures] =
-        counts?;
+        connection::run(pool, purge_on).await?;
     Ok(Purged {
         sessions,
         links,

@@ -9,7 +9,7 @@
 //! whole site, not only of the pictures old enough to retire.
 
 use super::connection;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 /// The thresholds of one cycle (the `standings.retire_*` settings).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,10 +35,23 @@ impl From<&app::standings::pictures::RetirementRules> for Thresholds {
 /// Retires the pictures `thresholds` condemn, recording each; answers how many retired.
 ///
 /// On a connection of its own (see `connection`): ranking every picture by its cautious score
-/// took 4.1 s at a million pictures, near the 5 s a request's statement may take.
+/// took 4.1-5.7 s at a million pictures; on the pool, where a statement may take 5 s, the cycle
+/// failed (BENCHMARKS.md, "The jobs at a million pictures").
 pub async fn retire_pictures(pool: &PgPool, thresholds: Thresholds) -> Result<u64, sqlx::Error> {
-    let mut connection = connection::open(pool).await?;
-    let retired = sqlx::query_scalar!(
+    let retired =
+        connection::run(pool, async |connection| retire_on(connection, thresholds).await).await?;
+    for picture in &retired {
+        tracing::info!(picture, ?thresholds, "picture retired");
+    }
+    Ok(u64::try_from(retired.len()).unwrap_or(u64::MAX))
+}
+
+/// Retires and records the condemned pictures; answers their ids.
+async fn retire_on(
+    connection: &mut PgConnection,
+    thresholds: Thresholds,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
         "WITH judged AS (
              -- 0 for the lowest cautious score, 100 for the highest.
              SELECT submission_id, lower_bound,
@@ -69,12 +82,6 @@ pub async fn retire_pictures(pool: &PgPool, thresholds: Thresholds) -> Result<u6
         thresholds.min_age_days,
         thresholds.grace_days,
     )
-    .fetch_all(&mut connection)
-    .await;
-    connection::close(connection).await;
-    let retired = retired?;
-    for picture in &retired {
-        tracing::info!(picture, ?thresholds, "picture retired");
-    }
-    Ok(u64::try_from(retired.len()).unwrap_or(u64::MAX))
+    .fetch_all(connection)
+    .await
 }

@@ -307,15 +307,16 @@ async fn two_instances_racing_run_the_job_once_per_period() {
 #[tokio::test]
 async fn the_jobs_statements_may_take_longer_than_a_requests() {
     let app = spawn_app(0).await;
-    let mut job = jobs::connection::open(&app.pool).await.unwrap();
-    let on_the_job = sqlx::query_scalar!(r#"SELECT current_setting('statement_timeout') AS "t!""#)
-        .fetch_one(&mut job)
-        .await
-        .unwrap();
+    let on_the_job = jobs::connection::run(&app.pool, async |job| {
+        sqlx::query_scalar!(r#"SELECT current_setting('statement_timeout') AS "t!""#)
+            .fetch_one(job)
+            .await
+    })
+    .await
+    .unwrap();
     let on_the_pool = sqlx::query_scalar!(r#"SELECT current_setting('statement_timeout') AS "t!""#)
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!((on_the_pool.as_str(), on_the_job.as_str()), ("5s", "2min"));
-    jobs::connection::close(job).await;
 }
