@@ -159,6 +159,57 @@ async fn search_forgives_a_typo_and_keeps_pictures_locked() {
     assert_eq!(empty.status, StatusCode::OK);
 }
 
+/// A query too common to sort every match is answered from the titles nearest it. On a site
+/// small enough for those to be every match, both ways give the same pages, in the same order;
+/// with fewer taken, they are the closest, still sorted as every match would be.
+#[tokio::test]
+async fn a_common_query_finds_through_the_nearest_titles_what_sorting_every_match_finds() {
+    use app::server::standings::search::{self, Candidates};
+    let app = spawn_app(60).await;
+    let voter = voter_who_rated(&app, 3).await.0.voter_id(&app);
+    // No query is rare when no match may be sorted.
+    let every_match = Candidates { sorted_up_to: 0, nearest: 1000 };
+    let few = Candidates { sorted_up_to: 0, nearest: 10 };
+    let mut pages_found = 0;
+    for query in ["the", "a", "sir", "hamstr", "bean the sleepy", "zzzzqqqq"] {
+        let sorted = search::search(&app.pool, voter, query, 1).await.unwrap();
+        for page in 1..=3 {
+            let nearest = search::search_among(&app.pool, voter, query, page, every_match);
+            let on_page = search::search(&app.pool, voter, query, page).await.unwrap();
+            assert_eq!(nearest.await.unwrap(), on_page, "{query}, page {page}");
+            pages_found += usize::from(!on_page.pictures.is_empty());
+        }
+        // The 10 nearest: as close as the first 10 of every match, newest first among ties.
+        let nearest = search::search_among(&app.pool, voter, query, 1, few).await.unwrap();
+        let ids = |results: &app::standings::pictures::SearchResults| -> Vec<i64> {
+            results.pictures.iter().map(|tile| tile.id().0).collect()
+        };
+        let (all, closest) = (ids(&sorted), ids(&nearest));
+        assert_eq!(closest.len(), all.len().min(10), "{query}");
+        let closest_distances = distances_to(&app, query, &closest).await;
+        let first_distances = distances_to(&app, query, &all[..closest.len()]).await;
+        assert_eq!(closest_distances, first_distances, "{query}");
+        for (pair, ids) in closest_distances.windows(2).zip(closest.windows(2)) {
+            assert!(pair[0] < pair[1] || ids[0] > ids[1], "{query}: {closest:?}");
+        }
+    }
+    assert!(pages_found >= 6, "the queries found pictures on {pages_found} pages");
+}
+
+/// Each picture's title's distance from `query`, as search measures it.
+async fn distances_to(app: &TestApp, query: &str, ids: &[i64]) -> Vec<f32> {
+    let mut distances = vec![];
+    for id in ids {
+        let distance = sqlx::query_scalar!(
+            r#"SELECT $1 <<-> lower(title) AS "distance!" FROM submissions WHERE id = $2"#,
+            query,
+            id
+        );
+        distances.push(distance.fetch_one(&app.pool).await.unwrap());
+    }
+    distances
+}
+
 #[tokio::test]
 async fn the_feeds_are_valid_atom_and_carry_teasers_only() {
     let app = spawn_app(8).await;
