@@ -138,6 +138,18 @@ request's may take 5.
 | retirement cycle (weekly) | $(field retirement_ms "$jobs_result") ms | $(field retired "$jobs_result") pictures retired (the worst 5 %) |
 | purge of those pictures (hourly housekeeping, after the grace period) | $(field purge_ms "$jobs_result") ms | the same pictures deleted, with their votes, 10,000 at a time |
 
+## Search at 1,000,000 pictures
+
+\`scripts/bench/search_time.sh\`: \`/search\` on the million demo pictures, before the weighted
+votes, one request at a time and a new visitor each time; median of 5 after a warm-up. The
+slowest: **$(field slowest_ms "$search_result") ms**. A query matching more than 10,000 titles is
+answered from the GiST index's 961 nearest; before that change, "the" took 1.9 s here
+(BENCHMARKS.md, "Search at a million pictures").
+
+| query | page | median |
+|---|---|---|
+$search_rows
+
 ## Upload pipeline
 
 A deterministic 4032 × 3024 photo (JPEG quality 90, $(field input_kb "$upload_result") KB) made into the three served squares
