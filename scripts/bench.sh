@@ -277,9 +277,7 @@ pick_p50_ms=$(awk -v us="$(field p50_us "$pick_result")" 'BEGIN { printf "%.3f",
 pick_p99_ms=$(awk -v us="$(field p99_us "$pick_result")" 'BEGIN { printf "%.3f", us / 1000 }')
 random_ms=$(field random_order_median_ms "$pick_result")
 
-# Trust weighting reads the votes themselves (the fill above writes only tallies): a million
-# voters and ten million votes are added, the tallies recounted from them, and the job timed
-# on them as they are. Last at this size, since it changes the tallies and the votes.
+# Search, on the server that the next step also needs.
 step "Search at 1,000,000 pictures, one request at a time"
 RMD_STANDINGS__RANK_EVERY_SECS=0 start_server
 search_out=$(scripts/bench/search_time.sh "http://127.0.0.1:$PORT")
@@ -287,6 +285,9 @@ search_result=$(grep '^RESULT' <<<"$search_out")
 echo "    $search_result"
 search_rows=$(sed -n 's/^ROW query="\(.*\)" page=\([0-9]*\) median_ms=\([0-9]*\)$/| `\1` | \2 | \3 ms |/p' <<<"$search_out")
 
+# Trust weighting reads the votes themselves (the fill above writes only tallies): a million
+# voters and ten million votes are added, the tallies recounted from them, and the job timed
+# on them as they are. Last at this size, since it changes the tallies and the votes.
 step "Ranking job with trust weighting at 1,000,000 pictures (1,000,000 voters, about 10,000,000 votes)"
 "$PSQL" -h "$SOCKET" -U ratemyderp -d ratemyderp -q -f scripts/bench/weighted_votes.sql
 stop_server

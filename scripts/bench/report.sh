@@ -142,9 +142,10 @@ request's may take 5.
 
 \`scripts/bench/search_time.sh\`: \`/search\` on the million demo pictures, before the weighted
 votes, one request at a time and a new visitor each time; median of 5 after a warm-up. The
-slowest: **$(field slowest_ms "$search_result") ms**. A query matching more than 10,000 titles is
-answered from the GiST index's 961 nearest; before that change, "the" took 1.9 s here
-(BENCHMARKS.md, "Search at a million pictures").
+slowest: **$(field slowest_ms "$search_result") ms**. A query matching more than 10,000 titles is answered from the GiST
+index's 961 nearest titles. Before that change, "the" took 1.9 s on a cluster of this size
+(BENCHMARKS.md, "Search at a million pictures"). This cluster grew by inserts, so its indexes
+are not laid out as a freshly built index would be.
 
 | query | page | median |
 |---|---|---|
